@@ -1,0 +1,3 @@
+export { createToken, verifyToken } from './jwt.ts';
+export { createPasswords, type Passwords } from './password.ts';
+export { loadSecret } from './secret.ts';

@@ -1,0 +1,71 @@
+import { Worker } from 'node:worker_threads';
+import type { Job, Reply } from './bcrypt-worker.ts';
+
+type Pending = { job: Job; resolve: (value: string | boolean) => void; reject: (err: Error) => void };
+type Slot = { worker: Worker; busy: Pending | undefined };
+
+export interface Passwords {
+  hash(password: string): Promise<string>;
+  /** Compares against `hash`, or against a dummy hash when the user is unknown, so both take as long. */
+  verify(password: string, hash: string | undefined): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const WORKER = new URL('./bcrypt-worker.ts', import.meta.url);
+
+/** bcrypt on a pool of `size` worker threads, started on first use; jobs wait in one queue. */
+export function createPasswords(cost: number, size: number): Passwords {
+  const slots: Slot[] = [];
+  const queue: Pending[] = [];
+  let dummy: Promise<string> | undefined;
+
+  const start = (): Slot => {
+    const slot: Slot = { worker: new Worker(WORKER), busy: undefined };
+    slot.worker.unref();
+    slot.worker.on('message', (reply: Reply) => {
+      const done = slot.busy;
+      slot.busy = undefined;
+      if (done && reply.ok) done.resolve(reply.value);
+      else done?.reject(new Error(reply.ok ? 'bcrypt worker reply without a job' : reply.error));
+      pump();
+    });
+    // A worker that dies fails its job and is replaced on the next pump.
+    slot.worker.on('error', (err) => slot.busy?.reject(err));
+    slot.worker.on('exit', () => {
+      slot.busy?.reject(new Error('bcrypt worker exited'));
+      slots.splice(slots.indexOf(slot), 1);
+      pump();
+    });
+    slots.push(slot);
+    return slot;
+  };
+
+  const pump = () => {
+    while (queue.length > 0) {
+      const slot = slots.find((s) => s.busy === undefined) ?? (slots.length < size ? start() : undefined);
+      if (slot === undefined) return;
+      slot.busy = queue.shift()!;
+      slot.worker.postMessage(slot.busy.job);
+    }
+  };
+
+  const run = (job: Job) =>
+    new Promise<string | boolean>((resolve, reject) => {
+      queue.push({ job, resolve, reject });
+      pump();
+    });
+
+  const hash = async (password: string) => (await run({ op: 'hash', password, cost })) as string;
+  return {
+    hash,
+    async verify(password, stored) {
+      dummy ??= hash('dummy password for unknown users');
+      const ok = (await run({ op: 'compare', password, hash: stored ?? (await dummy) })) as boolean;
+      return ok && stored !== undefined;
+    },
+    async close() {
+      queue.length = 0;
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+    },
+  };
+}

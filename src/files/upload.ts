@@ -1,0 +1,97 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import busboy from 'busboy';
+import { DomainError } from '../errors.ts';
+import { allowedExtension, baseName, storedName } from './names.ts';
+
+export interface Received { name: string; originalName: string; size: number }
+
+/** Room for multipart framing and ignored small parts on top of the file itself. */
+const OVERHEAD = 64 * 1024;
+
+/**
+ * Streams the `file` part of a multipart request into `dir`, counting bytes as they come,
+ * and renames it into place once whole. On any failure (bad type, over `maxBytes`, broken
+ * or aborted body, write error) the partial file is removed before the promise rejects.
+ * Other parts, and `file` parts after the first, are read and thrown away.
+ */
+export function receiveUpload(req: IncomingMessage, dir: string, maxBytes: number): Promise<Received> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > maxBytes + OVERHEAD) return Promise.reject(new DomainError('FileTooLarge'));
+  let parser: busboy.Busboy;
+  try {
+    // fileSize is one over the limit because busboy reports reaching it, and exactly maxBytes is allowed.
+    parser = busboy({ headers: req.headers, preservePath: true, defParamCharset: 'utf8', limits: { fileSize: maxBytes + 1, fields: 0, parts: 64 } });
+  } catch (err) {
+    return Promise.reject(new DomainError('NoFile', { cause: err }));
+  }
+
+  return new Promise((resolve, reject) => {
+    let file: { stream: Readable; out: WriteStream; tmp: string; name: string; originalName: string; written: Promise<unknown> } | undefined;
+    let received = 0;
+    let settled = false;
+
+    // 1. stop reading, 2. stop writing and remove the partial file, 3. answer.
+    const fail = async (err: DomainError | Error) => {
+      if (settled) return;
+      settled = true;
+      req.unpipe(parser);
+      req.off('data', count);
+      req.resume(); // discard the rest until the connection closes
+      if (file) {
+        file.stream.destroy();
+        await file.written.catch(() => {});
+        await rm(file.tmp, { force: true });
+      }
+      reject(err instanceof DomainError ? err : new DomainError('SaveFailed', { cause: err }));
+    };
+    const count = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBytes + OVERHEAD) void fail(new DomainError('FileTooLarge'));
+    };
+
+    parser.on('file', (field, stream, info) => {
+      stream.on('error', () => {}); // errors surface through the pipeline or the parser
+      if (field !== 'file' || file !== undefined || settled || !info.filename) return void stream.resume();
+      const originalName = baseName(info.filename);
+      const ext = allowedExtension(originalName);
+      if (ext === undefined) {
+        stream.resume();
+        return void fail(new DomainError('FileTypeNotAllowed'));
+      }
+      const name = storedName(ext);
+      const tmp = join(dir, `.${name}.part`);
+      stream.on('limit', () => void fail(new DomainError('FileTooLarge')));
+      const out = createWriteStream(tmp, { flags: 'wx' });
+      file = { stream, out, tmp, name, originalName, written: pipeline(stream, out) };
+      file.written.catch((err) => fail(err));
+    });
+    parser.on('error', (err) => void fail(new DomainError('NoFile', { cause: err })));
+    parser.on('close', async () => {
+      if (settled) return;
+      if (file === undefined) return void fail(new DomainError('NoFile'));
+      try {
+        await file.written;
+        if (settled) return;
+        await rename(file.tmp, join(dir, file.name));
+        settled = true;
+        resolve({ name: file.name, originalName: file.originalName, size: file.out.bytesWritten });
+      } catch (err) {
+        void fail(err as Error);
+      }
+    });
+    req.on('aborted', () => void fail(new DomainError('ClientAborted')));
+    req.on('close', () => {
+      if (!req.complete) void fail(new DomainError('ClientAborted'));
+    });
+    req.on('data', count);
+    req.pipe(parser);
+  });
+}
+
+/** Removes a stored file (an upload whose database record could not be written). */
+export const removeStored = (dir: string, name: string) => rm(join(dir, name), { force: true });

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createPasswords, loadSecret } from '../auth/index.ts';
+import type { Config } from '../config.ts';
+import { type Logger, createLogger, describeError } from '../log.ts';
+import { type Store, openStore } from '../store/index.ts';
+import { compose } from './compose.ts';
+import { type Context, sendJson } from './context.ts';
+import { cors } from './cors.ts';
+import { requireUser } from './auth.ts';
+import { toHttpError } from './errors.ts';
+import { router } from './router.ts';
+import { routes } from './routes.ts';
+
+export interface AppOptions {
+  /** The clock, in milliseconds (tests freeze it). */
+  now?: () => number;
+  log?: Logger;
+  /** Another storage engine behind the same operations. */
+  store?: Store;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const NO_PARAMS: Record<string, string> = Object.freeze(Object.create(null));
+
+/** Splits the request target into path and query; absolute-form targets keep only their path. */
+function target(url: string): [string, string] {
+  if (url[0] !== '/') {
+    try {
+      const u = new URL(url);
+      url = u.pathname + u.search;
+    } catch {
+      return [url, ''];
+    }
+  }
+  const q = url.indexOf('?');
+  return q === -1 ? [url, ''] : [url.slice(0, q), url.slice(q + 1)];
+}
+
+/** Builds the server (not listening). Closing it closes the database and the bcrypt workers. */
+export function createApp(config: Config, options: AppOptions = {}): Server {
+  const now = options.now ?? Date.now;
+  const log = options.log ?? createLogger(config.logLevel);
+  mkdirSync(config.uploadDir, { recursive: true });
+  const store = options.store ?? openStore(config.databasePath);
+  const secret = loadSecret(config.jwtSecret, config.databasePath, log.warn);
+  const passwords = createPasswords(config.bcryptCost, config.bcryptWorkers);
+  const deps = { config, store, passwords, secret, log, now };
+  const chain = compose([cors(config.corsOrigins), requireUser(secret, store, now), router(routes(deps))]);
+
+  /** The edge: every thrown outcome becomes one `{"error"}` response; 5xx causes are logged. */
+  const fail = (ctx: Context, err: unknown) => {
+    if (ctx.res.headersSent || ctx.req.socket.destroyed) {
+      // Too late for an error response (client gone, or a stream broke mid-way): just hang up.
+      log.warn('response interrupted', { id: ctx.id, ...describeError(err, config.debug) });
+      ctx.res.destroy();
+      return;
+    }
+    const e = toHttpError(err);
+    if (e.status >= 500) log.error(e.message, { id: ctx.id, ...describeError(e.cause ?? e, config.debug) });
+    if (e.headers) Object.assign(ctx.headers, e.headers);
+    sendJson(ctx, e.status, { error: e.message });
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const start = performance.now();
+    const [path, query] = target(req.url ?? '/');
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    const ctx: Context = {
+      req, res, path, query, id, params: NO_PARAMS, userId: undefined,
+      headers: { 'X-Request-Id': id, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' },
+    };
+    try {
+      await chain(ctx);
+    } catch (err) {
+      fail(ctx, err);
+    }
+    log.info('request', {
+      id, method: req.method, path, status: res.headersSent ? res.statusCode : 0,
+      ms: Math.round((performance.now() - start) * 10) / 10, user: ctx.userId,
+    });
+  };
+
+  const server = createServer(
+    {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      keepAliveTimeout: config.keepAliveTimeoutMs,
+      // How often those timeouts are checked (Node's default is 30 s).
+      connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
+      insecureHTTPParser: false,
+    },
+    (req, res) => void handle(req, res),
+  );
+  server.on('close', () => {
+    store.close();
+    void passwords.close();
+    log.flush();
+  });
+  return server;
+}

@@ -1,0 +1,25 @@
+import { verifyToken } from '../auth/index.ts';
+import { DomainError } from '../errors.ts';
+import type { Store } from '../store/index.ts';
+import type { Context, Next } from './context.ts';
+import { BEARER, HttpError } from './errors.ts';
+
+/**
+ * Everything under /api/secure needs `Authorization: Bearer <jwt>` for a user that
+ * exists; checked before routing, so unknown secure paths are 401 too.
+ */
+export function requireUser(secret: Buffer, store: Store, now: () => number) {
+  return (ctx: Context, next: Next) => {
+    if (!(ctx.path.startsWith('/api/secure/') || ctx.path === '/api/secure')) return next();
+    const header = (ctx.req.headers.authorization ?? '').trim();
+    const space = header.search(/\s/);
+    const scheme = space === -1 ? header : header.slice(0, space);
+    const token = space === -1 ? '' : header.slice(space + 1).trim();
+    if (header === '' || (scheme.toLowerCase() === 'bearer' && token === '')) throw new HttpError(401, 'Missing Bearer token', BEARER);
+    if (scheme.toLowerCase() !== 'bearer') throw new DomainError('InvalidToken');
+    const userId = verifyToken(token, secret, Math.floor(now() / 1000));
+    if (!store.userExists(userId)) throw new DomainError('InvalidToken');
+    ctx.userId = userId;
+    return next();
+  };
+}

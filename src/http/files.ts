@@ -1,0 +1,50 @@
+import { pipeline } from 'node:stream/promises';
+import { DomainError } from '../errors.ts';
+import { TYPES, isStoredName, openStored, receiveUpload, removeStored } from '../files/index.ts';
+import type { Context } from './context.ts';
+import { sendJson } from './context.ts';
+import type { Deps } from './deps.ts';
+import { HttpError } from './errors.ts';
+
+/** RFC 5987/6266 `filename*` value: UTF-8, percent-encoded beyond the attr-char set. */
+const encodeExtValue = (name: string) =>
+  encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** A plain `filename=` for clients that do not read `filename*`: printable ASCII only. */
+const asciiFallback = (name: string) => name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+
+export function files({ config, store, now }: Deps) {
+  const dir = config.uploadDir;
+  return {
+    async upload(ctx: Context) {
+      const got = await receiveUpload(ctx.req, dir, config.maxUploadBytes);
+      try {
+        store.addFile({ name: got.name, userId: ctx.userId!, originalName: got.originalName, size: got.size, createdAt: now() });
+      } catch (err) {
+        await removeStored(dir, got.name);
+        throw new DomainError('SaveFailed', { cause: err });
+      }
+      sendJson(ctx, 200, { message: 'File uploaded', filename: got.name, original_name: got.originalName });
+    },
+
+    async download(ctx: Context) {
+      const name = ctx.params['*']!;
+      if (!isStoredName(name)) throw new HttpError(400, 'Invalid filename');
+      const record = store.findFile(ctx.userId!, name);
+      const opened = record && (await openStored(dir, name));
+      if (!opened) throw new HttpError(404, 'File not found');
+      const headers = ctx.headers;
+      headers['Content-Type'] = TYPES[name.slice(name.lastIndexOf('.') + 1)]!;
+      headers['Content-Length'] = String(opened.size);
+      headers['Content-Disposition'] = `attachment; filename="${asciiFallback(record.originalName)}"; filename*=UTF-8''${encodeExtValue(record.originalName)}`;
+      headers['Content-Security-Policy'] = "default-src 'none'; sandbox";
+      ctx.res.writeHead(200, headers);
+      if (ctx.req.method === 'HEAD') {
+        opened.stream.destroy();
+        ctx.res.end();
+        return;
+      }
+      await pipeline(opened.stream, ctx.res);
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { DatabaseSync, backup } from 'node:sqlite';
+import { DomainError } from '../errors.ts';
+
+export interface Note { id: number; content: string }
+export interface StoredFile { name: string; userId: number; originalName: string; size: number; createdAt: number }
+
+/** The named operations handlers use; no SQL leaves this module. */
+export interface Store {
+  /** The new user's id; DomainError('UsernameTaken') when the name exists in any letter case. */
+  createUser(username: string, passwordHash: string): number;
+  findUser(username: string): { id: number; password: string } | undefined;
+  userExists(id: number): boolean;
+  addNote(userId: number, content: string): number;
+  listNotes(userId: number, limit: number, offset: number): Note[];
+  addFile(file: StoredFile): void;
+  findFile(userId: number, name: string): StoredFile | undefined;
+  /** Throws when the database cannot answer. */
+  ping(): void;
+  /** Writes a consistent copy of the database to `path` (SQLite online backup). */
+  backup(path: string): Promise<void>;
+  close(): void;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS notes (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    content TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS notes_by_user ON notes (user_id, id);
+  CREATE TABLE IF NOT EXISTS files (
+    name TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    original_name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS files_by_user ON files (user_id);
+`;
+
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
+
+/** Opens (creating when needed) the database at `path` and prepares every statement once. */
+export function openStore(path: string): Store {
+  const db = new DatabaseSync(path, { timeout: 5000 });
+  db.exec(`
+    PRAGMA journal_mode = WAL;
+    PRAGMA synchronous = NORMAL;
+    PRAGMA foreign_keys = ON;
+    PRAGMA cache_size = -8000;
+  `);
+  db.exec(SCHEMA);
+
+  const insertUser = db.prepare('INSERT INTO users (username, password) VALUES (?, ?) RETURNING id');
+  const selectUser = db.prepare('SELECT id, password FROM users WHERE username = ?');
+  const selectUserId = db.prepare('SELECT 1 FROM users WHERE id = ?');
+  const insertNote = db.prepare('INSERT INTO notes (user_id, content) VALUES (?, ?) RETURNING id');
+  const selectNotes = db.prepare('SELECT id, content FROM notes WHERE user_id = ? ORDER BY id LIMIT ? OFFSET ?');
+  const insertFile = db.prepare('INSERT INTO files (name, user_id, original_name, size, created_at) VALUES (?, ?, ?, ?, ?)');
+  const selectFile = db.prepare(
+    'SELECT name, user_id AS userId, original_name AS originalName, size, created_at AS createdAt FROM files WHERE name = ? AND user_id = ?',
+  );
+  const selectOne = db.prepare('SELECT 1');
+
+  return {
+    createUser(username, passwordHash) {
+      try {
+        return (insertUser.get(username, passwordHash) as { id: number }).id;
+      } catch (err) {
+        if ((err as { errcode?: number }).errcode === SQLITE_CONSTRAINT_UNIQUE) throw new DomainError('UsernameTaken', { cause: err });
+        throw err;
+      }
+    },
+    findUser: (username) => selectUser.get(username) as { id: number; password: string } | undefined,
+    userExists: (id) => selectUserId.get(id) !== undefined,
+    addNote: (userId, content) => (insertNote.get(userId, content) as { id: number }).id,
+    listNotes: (userId, limit, offset) => selectNotes.all(userId, limit, offset) as unknown as Note[],
+    addFile(f) {
+      insertFile.run(f.name, f.userId, f.originalName, f.size, f.createdAt);
+    },
+    findFile: (userId, name) => selectFile.get(name, userId) as StoredFile | undefined,
+    ping() {
+      selectOne.get();
+    },
+    async backup(target) {
+      await backup(db, target);
+    },
+    close() {
+      if (!db.isOpen) return;
+      if (path !== ':memory:') db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      db.close();
+    },
+  };
+}
