@@ -32,26 +32,36 @@ export function receiveUpload(req: IncomingMessage, dir: string, maxBytes: numbe
 
   return new Promise((resolve, reject) => {
     let file: { stream: Readable; out: WriteStream; tmp: string; name: string; originalName: string; written: Promise<unknown> } | undefined;
-    let received = 0;
     let settled = false;
+    let received = 0;
+    // Settles when the body has been read to its end, the client has gone, or the body passed the cap.
+    const ended = new Promise<void>((done) => {
+      req.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received <= maxBytes + OVERHEAD) return;
+        req.pause();
+        void fail(new DomainError('FileTooLarge'));
+        done();
+      });
+      req.on('end', done).on('close', done);
+    });
 
-    // 1. stop reading, 2. stop writing and remove the partial file, 3. answer.
-    const fail = async (err: DomainError | Error) => {
+    // 1. stop parsing, 2. stop writing and remove the partial file, 3. read what is left of a
+    // body within the cap (many clients only read an answer once they have sent everything), 4. answer.
+    const fail = async (err: Error) => {
       if (settled) return;
       settled = true;
       req.unpipe(parser);
-      req.off('data', count);
-      req.resume(); // discard the rest until the connection closes
       if (file) {
         file.stream.destroy();
-        await file.written.catch(() => {});
+        file.out.destroy();
+        const out = file.out;
+        if (!out.closed) await new Promise<void>((closed) => out.once('close', () => closed()));
         await rm(file.tmp, { force: true });
       }
+      req.resume();
+      await ended;
       reject(err instanceof DomainError ? err : new DomainError('SaveFailed', { cause: err }));
-    };
-    const count = (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > maxBytes + OVERHEAD) void fail(new DomainError('FileTooLarge'));
     };
 
     parser.on('file', (field, stream, info) => {
@@ -65,10 +75,10 @@ export function receiveUpload(req: IncomingMessage, dir: string, maxBytes: numbe
       }
       const name = storedName(ext);
       const tmp = join(dir, `.${name}.part`);
+      const out = createWriteStream(tmp, { flags: 'wx' }).on('error', () => {}); // reported by the pipeline
       stream.on('limit', () => void fail(new DomainError('FileTooLarge')));
-      const out = createWriteStream(tmp, { flags: 'wx' });
       file = { stream, out, tmp, name, originalName, written: pipeline(stream, out) };
-      file.written.catch((err) => fail(err));
+      file.written.catch(fail);
     });
     parser.on('error', (err) => void fail(new DomainError('NoFile', { cause: err })));
     parser.on('close', async () => {
@@ -84,11 +94,9 @@ export function receiveUpload(req: IncomingMessage, dir: string, maxBytes: numbe
         void fail(err as Error);
       }
     });
-    req.on('aborted', () => void fail(new DomainError('ClientAborted')));
     req.on('close', () => {
       if (!req.complete) void fail(new DomainError('ClientAborted'));
     });
-    req.on('data', count);
     req.pipe(parser);
   });
 }

@@ -60,6 +60,8 @@ export function createApp(config: Config, options: AppOptions = {}): Server {
     const e = toHttpError(err);
     if (e.status >= 500) log.error(e.message, { id: ctx.id, ...describeError(e.cause ?? e, config.debug) });
     if (e.headers) Object.assign(ctx.headers, e.headers);
+    // Answering before the body was read: the rest of it would be taken for the next request.
+    if (!ctx.req.complete) ctx.headers.Connection = 'close';
     sendJson(ctx, e.status, { error: e.message });
   };
 
@@ -85,11 +87,12 @@ export function createApp(config: Config, options: AppOptions = {}): Server {
 
   const server = createServer(
     {
-      headersTimeout: config.headersTimeoutMs,
+      // Node requires headersTimeout <= requestTimeout: the headers are part of the request.
+      headersTimeout: Math.min(config.headersTimeoutMs, config.requestTimeoutMs),
       requestTimeout: config.requestTimeoutMs,
       keepAliveTimeout: config.keepAliveTimeoutMs,
       // How often those timeouts are checked (Node's default is 30 s).
-      connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
+      connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs, config.requestTimeoutMs),
       insecureHTTPParser: false,
     },
     (req, res) => void handle(req, res),

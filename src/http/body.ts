@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { DomainError } from '../errors.ts';
-import { CLOSE, HttpError } from './errors.ts';
+import { HttpError } from './errors.ts';
 
-const tooLarge = () => new HttpError(413, 'Request body too large', CLOSE);
+const tooLarge = () => new HttpError(413, 'Request body too large');
 
 /** Reads the whole body, refusing it (413) past `limit` bytes: from Content-Length before reading, else while reading. */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

@@ -14,18 +14,16 @@ export class HttpError extends Error {
   }
 }
 
-/** Sent with errors that leave a request body unread: the connection cannot be reused. */
-export const CLOSE: Headers = { Connection: 'close' };
 export const BEARER: Headers = { 'WWW-Authenticate': 'Bearer' };
 
 const DOMAIN: Record<ErrorCode, [number, string, Headers?]> = {
   InvalidToken: [401, 'Invalid token', BEARER],
   UsernameTaken: [409, 'Username already taken'],
-  NoFile: [400, 'No file uploaded', CLOSE],
-  FileTypeNotAllowed: [400, 'File type not allowed', CLOSE],
-  FileTooLarge: [413, 'File too large', CLOSE],
-  SaveFailed: [500, 'Failed to save file', CLOSE],
-  ClientAborted: [400, 'Request aborted', CLOSE],
+  NoFile: [400, 'No file uploaded'],
+  FileTypeNotAllowed: [400, 'File type not allowed'],
+  FileTooLarge: [413, 'File too large'],
+  SaveFailed: [500, 'Failed to save file'],
+  ClientAborted: [400, 'Request aborted'],
 };
 
 /** Any thrown value as an HttpError; unknown errors become a bare 500 (the caller logs the cause). */

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import bcrypt from 'bcryptjs';
+import { createPasswords } from '../../src/auth/index.ts';
+
+test('the worker pool hashes with the configured cost, and verifies', async (t) => {
+  const passwords = createPasswords(5, 2);
+  t.after(() => passwords.close());
+  const hash = await passwords.hash('correct horse');
+  assert.match(hash, /^\$2[aby]\$05\$/);
+  assert.equal(bcrypt.compareSync('correct horse', hash), true);
+  assert.equal(await passwords.verify('correct horse', hash), true);
+  assert.equal(await passwords.verify('wrong horse', hash), false);
+});
+
+test('an unknown user (no hash) never verifies, whatever the password', async (t) => {
+  const passwords = createPasswords(4, 1);
+  t.after(() => passwords.close());
+  assert.equal(await passwords.verify('dummy password for unknown users', undefined), false);
+  assert.equal(await passwords.verify('anything', undefined), false);
+});
+
+test('many jobs at once on a small pool all complete', async (t) => {
+  const passwords = createPasswords(4, 2);
+  t.after(() => passwords.close());
+  const hashes = await Promise.all(Array.from({ length: 12 }, (_, i) => passwords.hash(`pw${i}`)));
+  const checks = await Promise.all(hashes.map((h, i) => passwords.verify(`pw${i}`, h)));
+  assert.deepEqual(checks, Array(12).fill(true));
+});
+
+test('a password with NUL and control characters round-trips, and differs from its prefix', async (t) => {
+  const passwords = createPasswords(4, 1);
+  t.after(() => passwords.close());
+  const hash = await passwords.hash('abc\u0000def\u0007');
+  assert.equal(await passwords.verify('abc\u0000def\u0007', hash), true);
+  assert.equal(await passwords.verify('abc', hash), false);
+});
