@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config.ts';
+import { startServer } from './helpers.ts';
 
 test('defaults are the contract table', () => {
   const c = loadConfig({});
@@ -46,7 +47,6 @@ test('bad values are refused with a message naming the variable', () => {
 });
 
 test('regression: REQUEST_TIMEOUT_MS below HEADERS_TIMEOUT_MS crashed createApp', async (t) => {
-  const { startServer } = await import('./helpers.ts');
   const s = await startServer(t, { REQUEST_TIMEOUT_MS: '500', HEADERS_TIMEOUT_MS: '10000' });
   assert.equal((await s.request('/api/health')).status, 200);
 });

@@ -60,7 +60,7 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
     const res = await fetch(url + path, init);
     const text = await res.text();
     let body: unknown = text;
-    if (res.headers.get('content-type')?.startsWith('application/json')) body = JSON.parse(text);
+    if (text !== '' && res.headers.get('content-type')?.startsWith('application/json')) body = JSON.parse(text);
     return { status: res.status, headers: res.headers, body, text };
   };
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
