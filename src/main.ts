@@ -40,17 +40,31 @@ server.listen(config.port, config.host, () => {
 
 let stopping = false;
 const stop = (signal: string) => {
-  if (stopping) return;
+  if (stopping) {
+    // A second signal: no more waiting.
+    log.warn('stopping now', { signal });
+    server.closeAllConnections();
+    return;
+  }
   stopping = true;
   log.info('stopping', { signal, deadlineMs: config.shutdownTimeoutMs });
-  // Stop accepting; in-flight requests finish, then 'close' checkpoints and closes the database.
+  // 1. Stop accepting and close idle keep-alive connections; 2. in-flight requests finish
+  // (each then closes its connection), or are cut off at the deadline; 3. the server's 'close'
+  // checkpoints and closes the database; 4. exit 0 once the event loop is empty, so that clean-up
+  // still running (a cut-off upload removing its partial file) is done; at most a second later.
   server.close(() => {
     log.info('stopped');
     log.flush();
-    process.exit(0);
+    setTimeout(() => {
+      log.warn('exiting with work still pending');
+      log.flush();
+      process.exit(0);
+    }, 1000).unref();
   });
-  server.closeIdleConnections();
-  setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs).unref();
+  setTimeout(() => {
+    log.warn('shutdown deadline reached: closing connections still open');
+    server.closeAllConnections();
+  }, config.shutdownTimeoutMs).unref();
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
