@@ -45,7 +45,8 @@ export function receiveUpload(req: IncomingMessage, dir: string, maxBytes: numbe
       if (file) {
         file.stream.destroy();
         await file.written.catch(() => {});
-        await rm(file.tmp, { force: true });
+        // Never throws: fail() runs unawaited, and the request must still get its answer.
+        await rm(file.tmp, { force: true }).catch(() => {});
       }
       reject(err instanceof DomainError ? err : new DomainError('SaveFailed', { cause: err }));
     };
