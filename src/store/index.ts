@@ -65,7 +65,8 @@ export function openStore(path: string): Store {
   const selectFile = db.prepare(
     'SELECT name, user_id AS userId, original_name AS originalName, size, created_at AS createdAt FROM files WHERE name = ? AND user_id = ?',
   );
-  const selectOne = db.prepare('SELECT 1');
+  // Reads the schema page, so the file itself must answer, not only the connection.
+  const selectOne = db.prepare('SELECT count(*) FROM sqlite_schema');
 
   return {
     createUser(username, passwordHash) {
