@@ -1,13 +1,12 @@
 // Reads the environment, starts the server, and stops it cleanly on SIGTERM/SIGINT.
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { ConfigError, VARIABLES, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, usage } from './config.ts';
 import { createApp } from './http/index.ts';
-import { createLogger } from './log.ts';
+import { createLogger, describeError } from './log.ts';
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  console.log('Usage: npm start   (or: node src/main.ts)\n\nEnvironment variables (also read from .env):\n');
-  for (const v of VARIABLES) console.log(`  ${v.name.padEnd(22)} ${v.doc}${v.default ? ` (default: ${v.default})` : ''}`);
+  process.stdout.write(usage());
   process.exit(0);
 }
 
@@ -21,7 +20,15 @@ try {
 }
 
 const log = createLogger(config.logLevel);
-const server = createApp(config, { log });
+let server;
+try {
+  server = createApp(config, { log });
+} catch (err) {
+  // An unopenable database or upload dir: one line, not a stack trace.
+  log.error('cannot start', describeError(err, config.debug));
+  log.flush();
+  process.exit(1);
+}
 
 server.on('error', (err) => {
   log.error('cannot listen', { error: err.message });
