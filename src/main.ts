@@ -1,5 +1,6 @@
 // Reads the environment, starts the server, and stops it cleanly on SIGTERM/SIGINT.
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig, usage } from './config.ts';
 import { createApp } from './http/index.ts';
@@ -45,6 +46,15 @@ server.listen(config.port, config.host, () => {
   });
 });
 
+// Connections that have not sent a request yet (browsers open them ahead of need) are not idle
+// to Node's server.close(), so they would hold the shutdown until its deadline: track them.
+const unused = new Set<Socket>();
+server.on('connection', (socket: Socket) => {
+  unused.add(socket);
+  socket.once('close', () => unused.delete(socket));
+});
+server.on('request', (req: IncomingMessage) => unused.delete(req.socket));
+
 let stopping = false;
 const stop = (signal: string) => {
   if (stopping) {
@@ -59,6 +69,7 @@ const stop = (signal: string) => {
   // (each then closes its connection), or are cut off at the deadline; 3. the server's 'close'
   // checkpoints and closes the database; 4. exit 0 once the event loop is empty, so that clean-up
   // still running (a cut-off upload removing its partial file) is done; at most a second later.
+  for (const socket of unused) socket.destroy();
   server.close(() => {
     log.info('stopped');
     log.flush();

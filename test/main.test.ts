@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { Agent, type IncomingHttpHeaders, request } from 'node:http';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
@@ -134,4 +136,20 @@ test('an upload cut off at SHUTDOWN_TIMEOUT_MS left its partial file behind at e
   assert.ok(p.logs().some((l) => l.msg === 'stopped'));
   assert.ok(!p.logs().some((l) => l.msg === 'exiting with work still pending'));
   assert.deepEqual(readdirSync(join(dir, 'uploads')), [], 'no partial upload is left behind');
+});
+
+test('regression: a connection that never sent a request (as browsers open ahead) held shutdown until the deadline', async (t) => {
+  const p = await startProcess(t, tempDir(t), { SHUTDOWN_TIMEOUT_MS: '60000' });
+  const { port } = new URL(p.url);
+  const socket = connect(Number(port), '127.0.0.1');
+  t.after(() => socket.destroy());
+  await once(socket, 'connect');
+  const closed = once(socket, 'close');
+  await fetch(`${p.url}/api/health`); // so the server has surely accepted the bare connection too
+  const signalled = Date.now();
+  p.child.kill('SIGTERM');
+  assert.deepEqual(await p.exited, { code: 0, signal: null });
+  await closed;
+  assert.ok(Date.now() - signalled < 60_000);
+  assert.ok(!p.logs().some((l) => l.msg === 'shutdown deadline reached: closing connections still open'));
 });
