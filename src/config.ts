@@ -54,10 +54,10 @@ export const VARIABLES: ReadonlyArray<{ name: string; key: keyof Config; default
   { name: 'SERVER_PORT', key: 'port', default: '8880', parse: integer(0, 65535), doc: 'listen port (0 = any free port)' },
   { name: 'DATABASE_PATH', key: 'databasePath', default: './app.db', parse: text, doc: 'SQLite file (:memory: allowed)' },
   { name: 'UPLOAD_DIR', key: 'uploadDir', default: './uploads', parse: text, doc: 'where uploads are stored' },
-  { name: 'JWT_SECRET', key: 'jwtSecret', default: '', parse: secret, doc: 'HS256 key, at least 32 bytes; unset = generated and kept in <DATABASE_PATH>.secret' },
+  { name: 'JWT_SECRET', key: 'jwtSecret', default: '', parse: secret, doc: 'HS256 key, at least 32 bytes (openssl rand -hex 32); empty = generated and kept in <DATABASE_PATH>.secret' },
   { name: 'JWT_TTL', key: 'jwtTtl', default: '3600', parse: integer(1, 31_536_000), doc: 'token lifetime in seconds' },
   { name: 'BCRYPT_COST', key: 'bcryptCost', default: '10', parse: integer(4, 15), doc: 'bcrypt cost factor' },
-  { name: 'BCRYPT_WORKERS', key: 'bcryptWorkers', default: String(availableParallelism()), parse: integer(1, 64), doc: 'bcrypt worker threads (default: available cores)' },
+  { name: 'BCRYPT_WORKERS', key: 'bcryptWorkers', default: '', parse: workers, doc: 'bcrypt worker threads; empty = one per available core' },
   { name: 'MAX_UPLOAD_BYTES', key: 'maxUploadBytes', default: '10485760', parse: integer(1, 2 ** 40), doc: 'largest upload accepted, in bytes' },
   { name: 'MAX_BODY_BYTES', key: 'maxBodyBytes', default: '65536', parse: integer(1, 2 ** 30), doc: 'largest JSON body accepted, in bytes' },
   { name: 'CORS_ORIGINS', key: 'corsOrigins', default: '*', parse: origins, doc: '* or a comma-separated list of allowed origins' },
@@ -80,6 +80,11 @@ function secret(value: string): string | undefined {
   return value;
 }
 
+function workers(value: string, name: string): unknown {
+  // The default depends on the machine, so it is spelled as empty: .env.example stays portable.
+  return value === '' ? availableParallelism() : integer(1, 64)(value, name);
+}
+
 function origins(value: string, name: string): '*' | string[] {
   if (value.trim() === '*') return '*';
   const list = value.split(',').map((o) => o.trim()).filter(Boolean);
@@ -99,4 +104,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const config: Record<string, unknown> = {};
   for (const v of VARIABLES) config[v.key] = v.parse(env[v.name] ?? v.default, v.name);
   return config as unknown as Config;
+}
+
+/** The --help text: every variable with its meaning and default. */
+export function usage(): string {
+  const lines = VARIABLES.map((v) => `  ${v.name.padEnd(22)} ${v.doc}${v.default ? ` (default: ${v.default})` : ''}`);
+  return [
+    'Usage: npm start            (or: node src/main.ts)',
+    '       npm start -- --help  this text',
+    '',
+    'Settings come from environment variables; npm start also reads them from a file .env',
+    'in the project directory (a variable set in the environment wins). .env.example lists',
+    'them all at their defaults.',
+    '',
+    ...lines,
+    '',
+  ].join('\n');
+}
+
+/** The text of .env.example: every variable, set to its default, under its meaning. */
+export function envExample(): string {
+  const header = [
+    '# Every setting of the notes and files API, at its default. Copy this file to .env',
+    '# (read by npm start and npm run backup) and change what you need; a variable set in',
+    '# the environment wins over .env. Made from VARIABLES in src/config.ts; a test keeps it so.',
+  ];
+  return [...header, ...VARIABLES.flatMap((v) => ['', `# ${v.doc}`, `${v.name}=${v.default}`])].join('\n') + '\n';
 }

@@ -1,13 +1,13 @@
 // Reads the environment, starts the server, and stops it cleanly on SIGTERM/SIGINT.
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { resolve } from 'node:path';
-import { ConfigError, VARIABLES, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, usage } from './config.ts';
 import { createApp } from './http/index.ts';
-import { createLogger } from './log.ts';
+import { createLogger, describeError } from './log.ts';
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  console.log('Usage: npm start   (or: node src/main.ts)\n\nEnvironment variables (also read from .env):\n');
-  for (const v of VARIABLES) console.log(`  ${v.name.padEnd(22)} ${v.doc}${v.default ? ` (default: ${v.default})` : ''}`);
+  process.stdout.write(usage());
   process.exit(0);
 }
 
@@ -21,7 +21,15 @@ try {
 }
 
 const log = createLogger(config.logLevel);
-const server = createApp(config, { log });
+let server;
+try {
+  server = createApp(config, { log });
+} catch (err) {
+  // An unopenable database or upload dir: one line, not a stack trace.
+  log.error('cannot start', describeError(err, config.debug));
+  log.flush();
+  process.exit(1);
+}
 
 server.on('error', (err) => {
   log.error('cannot listen', { error: err.message });
@@ -38,19 +46,43 @@ server.listen(config.port, config.host, () => {
   });
 });
 
+// Connections that have not sent a request yet (browsers open them ahead of need) are not idle
+// to Node's server.close(), so they would hold the shutdown until its deadline: track them.
+const unused = new Set<Socket>();
+server.on('connection', (socket: Socket) => {
+  unused.add(socket);
+  socket.once('close', () => unused.delete(socket));
+});
+server.on('request', (req: IncomingMessage) => unused.delete(req.socket));
+
 let stopping = false;
 const stop = (signal: string) => {
-  if (stopping) return;
+  if (stopping) {
+    // A second signal: no more waiting.
+    log.warn('stopping now', { signal });
+    server.closeAllConnections();
+    return;
+  }
   stopping = true;
   log.info('stopping', { signal, deadlineMs: config.shutdownTimeoutMs });
-  // Stop accepting; in-flight requests finish, then 'close' checkpoints and closes the database.
+  // 1. Stop accepting and close idle keep-alive connections; 2. in-flight requests finish
+  // (each then closes its connection), or are cut off at the deadline; 3. the server's 'close'
+  // checkpoints and closes the database; 4. exit 0 once the event loop is empty, so that clean-up
+  // still running (a cut-off upload removing its partial file) is done; at most a second later.
+  for (const socket of unused) socket.destroy();
   server.close(() => {
     log.info('stopped');
     log.flush();
-    process.exit(0);
+    setTimeout(() => {
+      log.warn('exiting with work still pending');
+      log.flush();
+      process.exit(0);
+    }, 1000).unref();
   });
-  server.closeIdleConnections();
-  setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs).unref();
+  setTimeout(() => {
+    log.warn('shutdown deadline reached: closing connections still open');
+    server.closeAllConnections();
+  }, config.shutdownTimeoutMs).unref();
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

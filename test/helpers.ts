@@ -1,10 +1,11 @@
 // Shared by the integration tests: a real server on port 0 with its own temp database and
 // upload dir, closed and removed when the test ends.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { TestContext } from 'node:test';
 import { type Config, loadConfig } from '../src/config.ts';
@@ -99,3 +100,72 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
 
 /** Header object for a token. */
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** The repository root, and the server's entry point. */
+export const ROOT = resolve(import.meta.dirname, '..');
+export const MAIN = join(ROOT, 'src', 'main.ts');
+
+export interface Exit { code: number | null; signal: NodeJS.Signals | null }
+
+export interface TestProcess {
+  child: ChildProcess;
+  url: string;
+  /** Everything written to stdout and stderr so far. */
+  output(): string;
+  /** stdout so far, one parsed JSON object per line. */
+  logs(): Array<Record<string, unknown>>;
+  /** Settles when the process has exited. */
+  exited: Promise<Exit>;
+}
+
+/** Environment for a child server: PATH only from ours, test-friendly defaults, data in `dir`, then `env`. */
+export function childEnv(dir: string, env: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '', SERVER_HOST: '127.0.0.1', SERVER_PORT: '0', DATABASE_PATH: join(dir, 'app.db'),
+    UPLOAD_DIR: join(dir, 'uploads'), JWT_SECRET: SECRET, BCRYPT_COST: '4', BCRYPT_WORKERS: '1', RATE_LIMIT_PER_MINUTE: '0', ...env,
+  };
+}
+
+/** A temp dir removed when the test ends. */
+export function tempDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'api-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Runs `node src/main.ts` (data in `dir`) and waits for its "listening" line; killed when the test ends if still running. */
+export async function startProcess(t: TestContext, dir: string, env: Record<string, string> = {}): Promise<TestProcess> {
+  const child = spawn(process.execPath, [MAIN], { cwd: dir, env: childEnv(dir, env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let all = '';
+  const exited = new Promise<Exit>((done) => child.once('exit', (code, signal) => done({ code, signal })));
+  t.after(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  });
+  const url = await new Promise<string>((ready, fail) => {
+    child.stderr!.on('data', (chunk: Buffer) => void (all += chunk));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+      all += chunk;
+      const line = stdout.split('\n').find((l) => l.includes('"msg":"listening"'));
+      if (line) ready(`http://127.0.0.1:${JSON.parse(line).port}`);
+    });
+    void exited.then((e) => fail(new Error(`server exited (${e.code ?? e.signal}) before listening:\n${all}`)));
+  });
+  return {
+    child, url, exited,
+    output: () => all,
+    logs: () => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)),
+  };
+}
+
+/** Runs a Node script to completion; resolves with its exit and output whatever the status. */
+export function runNode(args: string[], env: Record<string, string>, cwd = ROOT): Promise<Exit & { stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk));
+  return new Promise((done) => child.once('close', (code, signal) => done({ code, signal, stdout, stderr })));
+}

@@ -94,23 +94,24 @@ test("the tutorial's curl session works as printed", async (t) => {
   const script = SCRIPT.replaceAll('localhost:8880', `localhost:${port}`);
   // Asynchronously: the server answers from this same process.
   const { stdout: out } = await promisify(execFile)('bash', ['-e', '-c', script], { cwd: work, encoding: 'utf8' });
-  const step = Object.fromEntries(out.split('@@').slice(1).map((part) => {
+  const step: Record<string, string> = Object.fromEntries(out.split('@@').slice(1).map((part) => {
     const nl = part.indexOf('\n');
     return [part.slice(0, nl), part.slice(nl + 1).trim()];
   }));
 
-  assert.deepEqual(JSON.parse(step.register), { message: 'User registered' });
-  assert.match(step.login, /^Token: eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
-  assert.deepEqual(step.notes.split('}{').length, 2);
-  assert.match(step.notes, /^\{"message":"Note added","id":\d+\}\{"message":"Note added","id":\d+\}$/);
-  assert.deepEqual(JSON.parse(step.list).notes.map((n: { content: string }) => n.content), ['First note', 'Second note']);
-  const upload = JSON.parse(step.upload.replace('Upload response: ', ''));
+  const at = (name: string): string => step[name] ?? assert.fail(`no output for step ${name}`);
+  assert.deepEqual(JSON.parse(at('register')), { message: 'User registered' });
+  assert.match(at('login'), /^Token: eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
+  assert.deepEqual(at('notes').split('}{').length, 2);
+  assert.match(at('notes'), /^\{"message":"Note added","id":\d+\}\{"message":"Note added","id":\d+\}$/);
+  assert.deepEqual(JSON.parse(at('list')).notes.map((n: { content: string }) => n.content), ['First note', 'Second note']);
+  const upload = JSON.parse(at('upload').replace('Upload response: ', ''));
   assert.equal(upload.message, 'File uploaded');
   assert.equal(upload.original_name, 'test.txt');
-  assert.equal(step.download, 'Test file content');
-  assert.deepEqual(JSON.parse(step['no-token']), { error: 'Missing Bearer token' });
-  assert.deepEqual(JSON.parse(step['bad-token']), { error: 'Invalid token' });
-  assert.deepEqual(JSON.parse(step['bad-upload']), { error: 'File type not allowed' });
-  assert.equal(step.preflight, '204');
+  assert.equal(at('download'), 'Test file content');
+  assert.deepEqual(JSON.parse(at('no-token')), { error: 'Missing Bearer token' });
+  assert.deepEqual(JSON.parse(at('bad-token')), { error: 'Invalid token' });
+  assert.deepEqual(JSON.parse(at('bad-upload')), { error: 'File type not allowed' });
+  assert.equal(at('preflight'), '204');
   assert.deepEqual(s.uploads(), [upload.filename]);
 });

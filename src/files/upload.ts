@@ -57,7 +57,8 @@ export function receiveUpload(req: IncomingMessage, dir: string, maxBytes: numbe
         file.out.destroy();
         const out = file.out;
         if (!out.closed) await new Promise<void>((closed) => out.once('close', () => closed()));
-        await rm(file.tmp, { force: true });
+        // Never throws: fail() runs unawaited, and the request must still get its answer.
+        await rm(file.tmp, { force: true }).catch(() => {});
       }
       req.resume();
       await ended;

@@ -67,6 +67,8 @@ export function createApp(config: Config, options: AppOptions = {}): Server {
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const start = performance.now();
+    // After server.close() (shutdown), no connection is kept alive: see the end of this function.
+    if (!server.listening) res.shouldKeepAlive = false;
     const [path, query] = target(req.url ?? '/');
     const given = req.headers['x-request-id'];
     const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -83,6 +85,9 @@ export function createApp(config: Config, options: AppOptions = {}): Server {
       id, method: req.method, path, status: res.headersSent ? res.statusCode : 0,
       ms: Math.round((performance.now() - start) * 10) / 10, user: ctx.userId,
     });
+    // A keep-alive connection whose request was in flight at shutdown ends with its response,
+    // instead of holding the process open until the shutdown deadline.
+    if (!server.listening) req.socket.end();
   };
 
   const server = createServer(
@@ -98,7 +103,12 @@ export function createApp(config: Config, options: AppOptions = {}): Server {
     (req, res) => void handle(req, res),
   );
   server.on('close', () => {
-    store.close();
+    try {
+      store.close();
+    } catch (err) {
+      // The data is safe in the WAL; the next start checkpoints it.
+      log.error('closing the database failed', describeError(err, config.debug));
+    }
     void passwords.close();
     log.flush();
   });

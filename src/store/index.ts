@@ -44,6 +44,21 @@ const SCHEMA = `
 `;
 
 const SQLITE_CONSTRAINT_UNIQUE = 2067;
+/** Backup pages per step: all of them, so the copy is one snapshot and never restarts under writes. */
+const ALL_PAGES = 2 ** 31 - 1;
+
+/**
+ * Copies the database at `path` to `target` through SQLite's online backup, from a read-only
+ * connection: safe while a server writes to it. Resolves with the number of pages copied.
+ */
+export async function copyDatabase(path: string, target: string): Promise<number> {
+  const db = new DatabaseSync(path, { readOnly: true, timeout: 5000 });
+  try {
+    return await backup(db, target, { rate: ALL_PAGES });
+  } finally {
+    db.close();
+  }
+}
 
 /** Opens (creating when needed) the database at `path` and prepares every statement once. */
 export function openStore(path: string): Store {
@@ -65,7 +80,8 @@ export function openStore(path: string): Store {
   const selectFile = db.prepare(
     'SELECT name, user_id AS userId, original_name AS originalName, size, created_at AS createdAt FROM files WHERE name = ? AND user_id = ?',
   );
-  const selectOne = db.prepare('SELECT 1');
+  // Reads the schema page, so the file itself must answer, not only the connection.
+  const selectOne = db.prepare('SELECT count(*) FROM sqlite_schema');
 
   return {
     createUser(username, passwordHash) {
@@ -88,7 +104,7 @@ export function openStore(path: string): Store {
       selectOne.get();
     },
     async backup(target) {
-      await backup(db, target);
+      await backup(db, target, { rate: ALL_PAGES });
     },
     close() {
       if (!db.isOpen) return;
