@@ -1,13 +1,14 @@
 // The server as a real process: graceful shutdown on SIGTERM/SIGINT.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { Agent, type IncomingHttpHeaders, request } from 'node:http';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
-import { type TestProcess, bearer, startProcess, tempDir } from './helpers.ts';
+import { MAIN, type TestProcess, bearer, startProcess, tempDir } from './helpers.ts';
 
 const post = async (url: string, body: unknown, headers: Record<string, string> = {}) => {
   const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
@@ -152,4 +153,45 @@ test('regression: a connection that never sent a request (as browsers open ahead
   await closed;
   assert.ok(Date.now() - signalled < 60_000);
   assert.ok(!p.logs().some((l) => l.msg === 'shutdown deadline reached: closing connections still open'));
+});
+
+test('start-up as npm start does it: default settings, no .env, a fresh directory', async (t) => {
+  const dir = tempDir(t);
+  // Only the port differs from the defaults (0: any free port), so the test never collides.
+  const child = spawn(process.execPath, ['--env-file-if-exists=.env', MAIN], { cwd: dir, env: { PATH: process.env.PATH ?? '', SERVER_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => child.kill('SIGKILL'));
+  let out = '';
+  const port = await new Promise<number>((ready, fail) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk;
+      const line = out.split('\n').find((l) => l.includes('"msg":"listening"'));
+      if (line) ready(JSON.parse(line).port);
+    });
+    child.once('exit', (code) => fail(new Error(`exited ${code}: ${out}`)));
+  });
+  const listening = JSON.parse(out.split('\n').find((l) => l.includes('"msg":"listening"'))!);
+  assert.equal(listening.address, '0.0.0.0');
+  assert.equal(listening.database, join(realpathSync(dir), 'app.db'));
+  assert.equal(listening.uploads, join(realpathSync(dir), 'uploads'));
+  assert.match(out, /JWT_SECRET is unset: generated a random key/);
+  assert.ok(statSync(join(dir, 'uploads')).isDirectory());
+  assert.ok(existsSync(join(dir, 'app.db')));
+  assert.equal(statSync(join(dir, 'app.db.secret')).mode & 0o777, 0o600);
+  // The tutorial's register call.
+  const r = await post(`http://localhost:${port}/api/register`, { username: 'john_doe', password: 'securepassword123' });
+  assert.deepEqual(r, { status: 200, body: { message: 'User registered' } });
+});
+
+test('the generated JWT secret is kept: a token stays valid across a restart', async (t) => {
+  const dir = tempDir(t);
+  const env = { JWT_SECRET: '' };
+  const first = await startProcess(t, dir, env);
+  const token = await signup(first.url);
+  first.child.kill('SIGTERM');
+  await first.exited;
+  const second = await startProcess(t, dir, env);
+  const res = await fetch(`${second.url}/api/secure/notes`, { headers: bearer(token) });
+  assert.equal(res.status, 200);
+  second.child.kill('SIGTERM');
+  await second.exited;
 });
