@@ -2,7 +2,7 @@
 // upload dir, closed and removed when the test ends.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -14,6 +14,12 @@ import { createLogger } from '../src/log.ts';
 export const SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
 export interface Reply { status: number; headers: Headers; body: any; text: string }
+
+/** What a raw socket got back: status 0 when the server hung up without answering. */
+export interface RawReply { status: number; head: string; headers: Record<string, string>; body: any; text: string }
+
+/** Bytes to send: one chunk, or several written `gapMs` apart (slow clients). */
+export interface RawOptions { chunks?: Array<string | Buffer>; gapMs?: number; end?: boolean; destroyAfterWrite?: boolean }
 
 export interface TestServer {
   url: string;
@@ -29,11 +35,15 @@ export interface TestServer {
   /** Registers and logs in a user; returns the token. */
   signup(username?: string, password?: string): Promise<string>;
   /** Uploads `content` as `filename`, with a token. */
-  upload(token: string, filename: string, content: string | Uint8Array, field?: string): Promise<Reply>;
+  upload(token: string, filename: string, content: string | Uint8Array<ArrayBuffer>, field?: string): Promise<Reply>;
+  /** Sends `data` (and `options.chunks`) on a raw socket, for requests fetch would normalise or refuse to send. */
+  raw(data: string | Buffer, options?: RawOptions): Promise<RawReply>;
   /** Names in the upload dir, sorted. */
   uploads(): string[];
   /** Rows per table. */
   counts(): { users: number; notes: number; files: number };
+  /** Upload dir listing and row counts, to compare before and after. */
+  snapshot(): { uploads: string[]; counts: { users: number; notes: number; files: number } };
 }
 
 let users = 0;
@@ -66,8 +76,22 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     request(path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
+  const port = (server.address() as AddressInfo).port;
+  const raw = (data: string | Buffer, options: RawOptions = {}) => rawRequest(port, [data, ...(options.chunks ?? [])], options);
+  const counts = () => {
+    const db = new DatabaseSync(config.databasePath, { readOnly: true });
+    try {
+      const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+      return { users: count('users'), notes: count('notes'), files: count('files') };
+    } finally {
+      db.close();
+    }
+  };
+  const uploads = () => readdirSync(config.uploadDir).filter((n) => n !== '.gitignore').sort();
+
   return {
-    url, server, config, dir, request, post,
+    url, server, config, dir, request, post, raw, counts, uploads,
+    snapshot: () => ({ uploads: uploads(), counts: counts() }),
     logs: () => {
       log.flush();
       return lines.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l));
@@ -84,17 +108,59 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
       form.append(field, new Blob([content]), filename);
       return request('/api/secure/upload', { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form });
     },
-    uploads: () => readdirSync(config.uploadDir).filter((n) => n !== '.gitignore').sort(),
-    counts() {
-      const db = new DatabaseSync(config.databasePath, { readOnly: true });
-      try {
-        const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-        return { users: count('users'), notes: count('notes'), files: count('files') };
-      } finally {
-        db.close();
-      }
-    },
   };
+}
+
+/** Parses one HTTP/1.1 response out of `buf` once it is whole (by Content-Length, or at close). */
+function parseResponse(buf: Buffer, closed: boolean): RawReply | undefined {
+  const end = buf.indexOf('\r\n\r\n');
+  if (end === -1) return closed ? { status: 0, head: buf.toString('latin1'), headers: {}, body: '', text: '' } : undefined;
+  const head = buf.subarray(0, end).toString('latin1');
+  const [statusLine = '', ...lines] = head.split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const length = Number(headers['content-length'] ?? (closed ? buf.length - end - 4 : NaN));
+  if (!(buf.length - end - 4 >= length)) return undefined;
+  const text = buf.subarray(end + 4, end + 4 + length).toString('utf8');
+  let body: unknown = text;
+  if (headers['content-type']?.startsWith('application/json')) body = JSON.parse(text);
+  return { status: Number(statusLine.split(' ')[1]), head, headers, body, text };
+}
+
+/** Writes the chunks (gapMs apart) on a fresh connection and resolves with the first response, or status 0 at a hang-up without one. */
+export function rawRequest(port: number, chunks: Array<string | Buffer>, { gapMs = 0, end = false, destroyAfterWrite = false }: RawOptions): Promise<RawReply> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let buf = Buffer.alloc(0);
+    let done = false;
+    const finish = (closed: boolean) => {
+      if (done) return;
+      const reply = parseResponse(buf, closed);
+      if (reply === undefined) return;
+      done = true;
+      socket.destroy();
+      resolve(reply);
+    };
+    socket.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      finish(false);
+    });
+    socket.on('error', () => finish(true));
+    socket.on('close', () => finish(true));
+    void (async () => {
+      for (const [i, chunk] of chunks.entries()) {
+        if (done || socket.destroyed) return;
+        if (i > 0 && gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
+        if (done || socket.destroyed) return;
+        socket.write(chunk);
+      }
+      if (destroyAfterWrite) setImmediate(() => socket.destroy());
+      else if (end) socket.end();
+    })();
+  });
 }
 
 /** Header object for a token. */
