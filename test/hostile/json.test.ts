@@ -46,7 +46,7 @@ test('bodies that are not JSON, or not a non-empty object, are 400', async (t) =
 test('fields of the wrong type, and prototype keys, are 400 and pollute nothing', async (t) => {
   const s = await startServer(t);
   const token = await s.signup('typeowner');
-  const wrong = [1, 0, -1, 1.5, true, false, null, [], ['abcdef'], {}, { toString: 'abcdef' }];
+  const wrong: unknown[] = [1, 0, -1, 1.5, true, false, null, [], ['abcdef'], {}, { toString: 'abcdef' }];
   const cases: Array<[string, unknown, string]> = [];
   for (const v of wrong) {
     for (const path of ACCOUNT_PATHS) {
