@@ -19,7 +19,15 @@ export interface Reply { status: number; headers: Headers; body: any; text: stri
 export interface RawReply { status: number; head: string; headers: Record<string, string>; body: any; text: string }
 
 /** Bytes to send: one chunk, or several written `gapMs` apart (slow clients). */
-export interface RawOptions { chunks?: Array<string | Buffer>; gapMs?: number; end?: boolean; destroyAfterWrite?: boolean }
+export interface RawOptions {
+  chunks?: Array<string | Buffer>;
+  gapMs?: number;
+  /** Half-close after writing; or hang up at once without waiting for an answer. */
+  end?: boolean;
+  destroyAfterWrite?: boolean;
+  /** A guard against a test hanging forever (rejects), not a speed check. */
+  deadlineMs?: number;
+}
 
 export interface TestServer {
   url: string;
@@ -111,36 +119,43 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
   };
 }
 
-/** Parses one HTTP/1.1 response out of `buf` once it is whole (by Content-Length, or at close). */
-function parseResponse(buf: Buffer, closed: boolean): RawReply | undefined {
+/** Parses one HTTP/1.1 response out of `buf` once it is whole (by Content-Length, or at close; no body for HEAD). */
+function parseResponse(buf: Buffer, closed: boolean, head: boolean): RawReply | undefined {
   const end = buf.indexOf('\r\n\r\n');
   if (end === -1) return closed ? { status: 0, head: buf.toString('latin1'), headers: {}, body: '', text: '' } : undefined;
-  const head = buf.subarray(0, end).toString('latin1');
-  const [statusLine = '', ...lines] = head.split('\r\n');
+  const top = buf.subarray(0, end).toString('latin1');
+  const [statusLine = '', ...lines] = top.split('\r\n');
   const headers: Record<string, string> = {};
   for (const line of lines) {
     const colon = line.indexOf(':');
     headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
-  const length = Number(headers['content-length'] ?? (closed ? buf.length - end - 4 : NaN));
+  const length = head ? 0 : Number(headers['content-length'] ?? (closed ? buf.length - end - 4 : NaN));
   if (!(buf.length - end - 4 >= length)) return undefined;
   const text = buf.subarray(end + 4, end + 4 + length).toString('utf8');
   let body: unknown = text;
-  if (headers['content-type']?.startsWith('application/json')) body = JSON.parse(text);
-  return { status: Number(statusLine.split(' ')[1]), head, headers, body, text };
+  if (text !== '' && headers['content-type']?.startsWith('application/json')) body = JSON.parse(text);
+  return { status: Number(statusLine.split(' ')[1]), head: top, headers, body, text };
 }
 
 /** Writes the chunks (gapMs apart) on a fresh connection and resolves with the first response, or status 0 at a hang-up without one. */
-export function rawRequest(port: number, chunks: Array<string | Buffer>, { gapMs = 0, end = false, destroyAfterWrite = false }: RawOptions): Promise<RawReply> {
-  return new Promise((resolve) => {
+export function rawRequest(port: number, chunks: Array<string | Buffer>, options: RawOptions): Promise<RawReply> {
+  const { gapMs = 0, end = false, destroyAfterWrite = false, deadlineMs = 15_000 } = options;
+  return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
+    const timer = setTimeout(() => {
+      done = true;
+      socket.destroy();
+      reject(new Error(`no answer within ${deadlineMs} ms to ${String(chunks[0]).slice(0, 80)}`));
+    }, deadlineMs);
     let buf = Buffer.alloc(0);
     let done = false;
     const finish = (closed: boolean) => {
       if (done) return;
-      const reply = parseResponse(buf, closed);
+      const reply = parseResponse(buf, closed, String(chunks[0]).startsWith('HEAD '));
       if (reply === undefined) return;
       done = true;
+      clearTimeout(timer);
       socket.destroy();
       resolve(reply);
     };
