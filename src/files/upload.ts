@@ -3,7 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { DomainError } from '../errors.ts';
 import { allowedExtension, baseName, storedName } from './names.ts';
@@ -43,8 +43,11 @@ export function receiveUpload(req: IncomingMessage, dir: string, maxBytes: numbe
       req.off('data', count);
       req.resume(); // discard the rest until the connection closes
       if (file) {
+        // Both ends, and wait for the file's own close: pipeline() does not settle when busboy's
+        // file stream is destroyed after 'limit', so waiting on it would hang the request.
         file.stream.destroy();
-        await file.written.catch(() => {});
+        file.out.destroy();
+        await finished(file.out).catch(() => {});
         await rm(file.tmp, { force: true });
       }
       reject(err instanceof DomainError ? err : new DomainError('SaveFailed', { cause: err }));
