@@ -1,8 +1,9 @@
 // Paths: traversal in any encoding, malformed escapes, NUL, names that are not ours: 400 or the one 404, never a file.
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { type RawReply, bearer, startServer } from '../helpers.ts';
-import { assertClientError, assertError, assertIntact } from './expect.ts';
+import { assertClientError, assertError, assertIntact, eventually } from './expect.ts';
 
 const get = (path: string, token: string, method = 'GET') =>
   `${method} ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`;
@@ -112,4 +113,18 @@ test('downloads are attachments with nosniff, never inline', async (t) => {
     assert.equal(r.headers.get('set-cookie'), null, name);
     assert.notEqual(r.headers.get('content-type'), 'text/html', name);
   }
+});
+
+test('a download whose client hangs up before the answer leaked its file handle', async (t) => {
+  const s = await startServer(t);
+  const token = await s.signup('hangup');
+  const { filename } = (await s.upload(token, 'a.txt', 'data')).body;
+  const openFiles = () => readdirSync('/proc/self/fd').length;
+  const request = (method: string) => `${method} /api/secure/download/${filename} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n\r\n`;
+  await s.raw(request('GET'), { end: true });
+  const baseline = openFiles();
+  // Half-closing right after the request makes Node abort it while the handler is opening the file.
+  for (let i = 0; i < 40; i++) await s.raw(request(i % 2 ? 'GET' : 'HEAD'), { end: true });
+  await eventually(() => assert.ok(openFiles() <= baseline + 5, `open files: ${openFiles()} vs ${baseline} before`));
+  await assertIntact(s, s.snapshot(), 'hang-ups');
 });
