@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -15,6 +15,20 @@ import { createLogger } from '../src/log.ts';
 export const SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
 export interface Reply { status: number; headers: Headers; body: any; text: string }
+
+/** What a raw socket got back: status 0 when the server hung up without answering. */
+export interface RawReply { status: number; head: string; headers: Record<string, string>; body: any; text: string }
+
+/** Bytes to send: one chunk, or several written `gapMs` apart (slow clients). */
+export interface RawOptions {
+  chunks?: Array<string | Buffer>;
+  gapMs?: number;
+  /** Half-close after writing; or hang up at once without waiting for an answer. */
+  end?: boolean;
+  destroyAfterWrite?: boolean;
+  /** A guard against a test hanging forever (rejects), not a speed check. */
+  deadlineMs?: number;
+}
 
 export interface TestServer {
   url: string;
@@ -31,10 +45,14 @@ export interface TestServer {
   signup(username?: string, password?: string): Promise<string>;
   /** Uploads `content` as `filename`, with a token. */
   upload(token: string, filename: string, content: string | Uint8Array<ArrayBuffer>, field?: string): Promise<Reply>;
+  /** Sends `data` (and `options.chunks`) on a raw socket, for requests fetch would normalise or refuse to send. */
+  raw(data: string | Buffer, options?: RawOptions): Promise<RawReply>;
   /** Names in the upload dir, sorted. */
   uploads(): string[];
   /** Rows per table. */
   counts(): { users: number; notes: number; files: number };
+  /** Upload dir listing and row counts, to compare before and after. */
+  snapshot(): { uploads: string[]; counts: { users: number; notes: number; files: number } };
 }
 
 let users = 0;
@@ -67,8 +85,22 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     request(path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
+  const port = (server.address() as AddressInfo).port;
+  const raw = (data: string | Buffer, options: RawOptions = {}) => rawRequest(port, [data, ...(options.chunks ?? [])], options);
+  const counts = () => {
+    const db = new DatabaseSync(config.databasePath, { readOnly: true });
+    try {
+      const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+      return { users: count('users'), notes: count('notes'), files: count('files') };
+    } finally {
+      db.close();
+    }
+  };
+  const uploads = () => readdirSync(config.uploadDir).filter((n) => n !== '.gitignore').sort();
+
   return {
-    url, server, config, dir, request, post,
+    url, server, config, dir, request, post, raw, counts, uploads,
+    snapshot: () => ({ uploads: uploads(), counts: counts() }),
     logs: () => {
       log.flush();
       return lines.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l));
@@ -85,17 +117,66 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
       form.append(field, new Blob([content]), filename);
       return request('/api/secure/upload', { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form });
     },
-    uploads: () => readdirSync(config.uploadDir).filter((n) => n !== '.gitignore').sort(),
-    counts() {
-      const db = new DatabaseSync(config.databasePath, { readOnly: true });
-      try {
-        const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-        return { users: count('users'), notes: count('notes'), files: count('files') };
-      } finally {
-        db.close();
-      }
-    },
   };
+}
+
+/** Parses one HTTP/1.1 response out of `buf` once it is whole (by Content-Length, or at close; no body for HEAD). */
+function parseResponse(buf: Buffer, closed: boolean, head: boolean): RawReply | undefined {
+  const end = buf.indexOf('\r\n\r\n');
+  if (end === -1) return closed ? { status: 0, head: buf.toString('latin1'), headers: {}, body: '', text: '' } : undefined;
+  const top = buf.subarray(0, end).toString('latin1');
+  const [statusLine = '', ...lines] = top.split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const length = head ? 0 : Number(headers['content-length'] ?? (closed ? buf.length - end - 4 : NaN));
+  if (!(buf.length - end - 4 >= length)) return undefined;
+  const text = buf.subarray(end + 4, end + 4 + length).toString('utf8');
+  let body: unknown = text;
+  if (text !== '' && headers['content-type']?.startsWith('application/json')) body = JSON.parse(text);
+  return { status: Number(statusLine.split(' ')[1]), head: top, headers, body, text };
+}
+
+/** Writes the chunks (gapMs apart) on a fresh connection and resolves with the first response, or status 0 at a hang-up without one. */
+export function rawRequest(port: number, chunks: Array<string | Buffer>, options: RawOptions): Promise<RawReply> {
+  const { gapMs = 0, end = false, destroyAfterWrite = false, deadlineMs = 15_000 } = options;
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const timer = setTimeout(() => {
+      done = true;
+      socket.destroy();
+      reject(new Error(`no answer within ${deadlineMs} ms to ${String(chunks[0]).slice(0, 80)}`));
+    }, deadlineMs);
+    let buf = Buffer.alloc(0);
+    let done = false;
+    const finish = (closed: boolean) => {
+      if (done) return;
+      const reply = parseResponse(buf, closed, String(chunks[0]).startsWith('HEAD '));
+      if (reply === undefined) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(reply);
+    };
+    socket.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      finish(false);
+    });
+    socket.on('error', () => finish(true));
+    socket.on('close', () => finish(true));
+    void (async () => {
+      for (const [i, chunk] of chunks.entries()) {
+        if (done || socket.destroyed) return;
+        if (i > 0 && gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
+        if (done || socket.destroyed) return;
+        socket.write(chunk);
+      }
+      if (destroyAfterWrite) setImmediate(() => socket.destroy());
+      else if (end) socket.end();
+    })();
+  });
 }
 
 /** Header object for a token. */

@@ -6,10 +6,16 @@ type Slot = { worker: Worker; busy: Pending | undefined };
 
 export interface Passwords {
   hash(password: string): Promise<string>;
-  /** Compares against `hash`, or against a dummy hash when the user is unknown, so both take as long. */
+  /**
+   * Compares against `hash`, or against a dummy hash when the user is unknown, so both take as long.
+   * False for a password over MAX_PASSWORD_BYTES: no account has one, though bcrypt would match its first 72 bytes.
+   */
   verify(password: string, hash: string | undefined): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** bcrypt reads only this many bytes of a password; longer ones are refused, never cut short. */
+export const MAX_PASSWORD_BYTES = 72;
 
 const WORKER = new URL('./bcrypt-worker.ts', import.meta.url);
 
@@ -61,7 +67,7 @@ export function createPasswords(cost: number, size: number): Passwords {
     async verify(password, stored) {
       dummy ??= hash('dummy password for unknown users');
       const ok = (await run({ op: 'compare', password, hash: stored ?? (await dummy) })) as boolean;
-      return ok && stored !== undefined;
+      return ok && stored !== undefined && Buffer.byteLength(password) <= MAX_PASSWORD_BYTES;
     },
     async close() {
       queue.length = 0;

@@ -53,6 +53,8 @@ export function receiveUpload(req: IncomingMessage, dir: string, maxBytes: numbe
       settled = true;
       req.unpipe(parser);
       if (file) {
+        // Both ends, and wait for the file's own close: pipeline() does not settle when busboy's
+        // file stream is destroyed after 'limit', so waiting on it would hang the request.
         file.stream.destroy();
         file.out.destroy();
         const out = file.out;

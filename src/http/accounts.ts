@@ -1,4 +1,4 @@
-import { createToken } from '../auth/index.ts';
+import { MAX_PASSWORD_BYTES, createToken } from '../auth/index.ts';
 import type { Context } from './context.ts';
 import { sendJson } from './context.ts';
 import type { Deps } from './deps.ts';
@@ -26,7 +26,7 @@ export function accounts({ config, store, passwords, secret, now }: Deps) {
       const length = [...username].length;
       if (length < 3 || length > 50) throw bad('Username must be between 3 and 50 characters');
       if ([...password].length < 6) throw bad('Password must be at least 6 characters');
-      if (Buffer.byteLength(password) > 72) throw bad('Password must be at most 72 bytes');
+      if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) throw bad('Password must be at most 72 bytes');
       if (!USERNAME.test(username) || !ALNUM.test(username)) {
         throw bad('Username can only contain letters, numbers, hyphens, and underscores');
       }

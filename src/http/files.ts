@@ -38,13 +38,13 @@ export function files({ config, store, now }: Deps) {
       headers['Content-Length'] = String(opened.size);
       headers['Content-Disposition'] = `attachment; filename="${asciiFallback(record.originalName)}"; filename*=UTF-8''${encodeExtValue(record.originalName)}`;
       headers['Content-Security-Policy'] = "default-src 'none'; sandbox";
-      ctx.res.writeHead(200, headers);
-      if (ctx.req.method === 'HEAD') {
-        opened.stream.destroy();
-        ctx.res.end();
-        return;
+      try {
+        ctx.res.writeHead(200, headers);
+        if (ctx.req.method === 'HEAD') return void ctx.res.end();
+        await pipeline(opened.stream, ctx.res);
+      } finally {
+        opened.stream.destroy(); // closes the file on every path: HEAD, a client already gone, a broken write
       }
-      await pipeline(opened.stream, ctx.res);
     },
   };
 }
