@@ -29,7 +29,7 @@ export interface TestServer {
   /** Registers and logs in a user; returns the token. */
   signup(username?: string, password?: string): Promise<string>;
   /** Uploads `content` as `filename`, with a token. */
-  upload(token: string, filename: string, content: string | Uint8Array, field?: string): Promise<Reply>;
+  upload(token: string, filename: string, content: string | Uint8Array<ArrayBuffer>, field?: string): Promise<Reply>;
   /** Names in the upload dir, sorted. */
   uploads(): string[];
   /** Rows per table. */
