@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { type KeyObject, createHmac, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../errors.ts';
 
 const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
@@ -7,10 +7,10 @@ const SEGMENT = /^[A-Za-z0-9_-]+$/;
 const MAX_TOKEN_LENGTH = 4096;
 
 const invalid = () => new DomainError('InvalidToken');
-const sign = (input: string, secret: Buffer) => createHmac('sha256', secret).update(input).digest();
+const sign = (input: string, secret: KeyObject) => createHmac('sha256', secret).update(input).digest();
 
 /** An HS256 JWT for `userId`, issued at `nowSeconds`, living `ttl` seconds. */
-export function createToken(userId: number, secret: Buffer, nowSeconds: number, ttl: number): string {
+export function createToken(userId: number, secret: KeyObject, nowSeconds: number, ttl: number): string {
   const payload = Buffer.from(JSON.stringify({ user_id: userId, iat: nowSeconds, exp: nowSeconds + ttl })).toString('base64url');
   const input = `${HEADER}.${payload}`;
   return `${input}.${sign(input, secret).toString('base64url')}`;
@@ -40,7 +40,7 @@ function decodeObject(segment: string): Record<string, unknown> {
  * server's (RFC 8725 §3.1): the header must say HS256, the signature is compared in
  * constant time, and `exp` (required) and `nbf` (if present) are checked against `nowSeconds`.
  */
-export function verifyToken(token: string, secret: Buffer, nowSeconds: number): number {
+export function verifyToken(token: string, secret: KeyObject, nowSeconds: number): number {
   if (token.length > MAX_TOKEN_LENGTH) throw invalid();
   const parts = token.split('.');
   if (parts.length !== 3) throw invalid();

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { verifyToken } from '../auth/index.ts';
 import { DomainError } from '../errors.ts';
 import type { Store } from '../store/index.ts';
@@ -8,7 +9,7 @@ import { BEARER, HttpError } from './errors.ts';
  * Everything under /api/secure needs `Authorization: Bearer <jwt>` for a user that
  * exists; checked before routing, so unknown secure paths are 401 too.
  */
-export function requireUser(secret: Buffer, store: Store, now: () => number) {
+export function requireUser(secret: KeyObject, store: Store, now: () => number) {
   return (ctx: Context, next: Next) => {
     if (!(ctx.path.startsWith('/api/secure/') || ctx.path === '/api/secure')) return next();
     const header = (ctx.req.headers.authorization ?? '').trim();
