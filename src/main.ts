@@ -1,9 +1,15 @@
 // Reads the environment, starts the server, and stops it cleanly on SIGTERM/SIGINT.
+import { enableCompileCache } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { ConfigError, VARIABLES, loadConfig } from './config.ts';
-import { createApp } from './http/index.ts';
-import { createLogger } from './log.ts';
+
+// Before the rest is loaded, so later starts reuse its type-stripped, compiled modules from
+// the cache (NODE_COMPILE_CACHE, else the temp dir): less start-up time and less memory, as
+// the type stripper then only grows for this one file. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+enableCompileCache();
+const { ConfigError, VARIABLES, loadConfig } = await import('./config.ts');
+const { createApp } = await import('./http/index.ts');
+const { createLogger } = await import('./log.ts');
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log('Usage: npm start   (or: node src/main.ts)\n\nEnvironment variables (also read from .env):\n');
