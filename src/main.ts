@@ -1,10 +1,16 @@
 // Reads the environment, starts the server, and stops it cleanly on SIGTERM/SIGINT.
+import { enableCompileCache } from 'node:module';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { resolve } from 'node:path';
-import { ConfigError, loadConfig, usage } from './config.ts';
-import { createApp } from './http/index.ts';
-import { createLogger, describeError } from './log.ts';
+
+// Before the rest is loaded, so later starts reuse its type-stripped, compiled modules from
+// the cache (NODE_COMPILE_CACHE, else the temp dir): less start-up time and less memory, as
+// the type stripper then only grows for this one file. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+enableCompileCache();
+const { ConfigError, loadConfig, usage } = await import('./config.ts');
+const { createApp } = await import('./http/index.ts');
+const { createLogger, describeError } = await import('./log.ts');
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.stdout.write(usage());

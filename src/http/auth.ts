@@ -1,4 +1,5 @@
-import { verifyToken } from '../auth/index.ts';
+import type { KeyObject } from 'node:crypto';
+import { createTokenVerifier } from '../auth/index.ts';
 import { DomainError } from '../errors.ts';
 import type { Store } from '../store/index.ts';
 import type { Context, Next } from './context.ts';
@@ -8,7 +9,8 @@ import { BEARER, HttpError } from './errors.ts';
  * Everything under /api/secure needs `Authorization: Bearer <jwt>` for a user that
  * exists; checked before routing, so unknown secure paths are 401 too.
  */
-export function requireUser(secret: Buffer, store: Store, now: () => number) {
+export function requireUser(secret: KeyObject, store: Store, now: () => number) {
+  const verifyToken = createTokenVerifier(secret);
   return (ctx: Context, next: Next) => {
     if (!(ctx.path.startsWith('/api/secure/') || ctx.path === '/api/secure')) return next();
     const header = (ctx.req.headers.authorization ?? '').trim();
@@ -17,7 +19,7 @@ export function requireUser(secret: Buffer, store: Store, now: () => number) {
     const token = space === -1 ? '' : header.slice(space + 1).trim();
     if (header === '' || (scheme.toLowerCase() === 'bearer' && token === '')) throw new HttpError(401, 'Missing Bearer token', BEARER);
     if (scheme.toLowerCase() !== 'bearer') throw new DomainError('InvalidToken');
-    const userId = verifyToken(token, secret, Math.floor(now() / 1000));
+    const userId = verifyToken(token, Math.floor(now() / 1000));
     if (!store.userExists(userId)) throw new DomainError('InvalidToken');
     ctx.userId = userId;
     return next();

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Passwords } from '../auth/index.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -8,7 +9,7 @@ export interface Deps {
   config: Config;
   store: Store;
   passwords: Passwords;
-  secret: Buffer;
+  secret: KeyObject;
   log: Logger;
   /** Milliseconds since the epoch. */
   now: () => number;

@@ -75,7 +75,11 @@ export function openStore(path: string): Store {
   const selectUser = db.prepare('SELECT id, password FROM users WHERE username = ?');
   const selectUserId = db.prepare('SELECT 1 FROM users WHERE id = ?');
   const insertNote = db.prepare('INSERT INTO notes (user_id, content) VALUES (?, ?) RETURNING id');
-  const selectNotes = db.prepare('SELECT id, content FROM notes WHERE user_id = ? ORDER BY id LIMIT ? OFFSET ?');
+  // Not a bare `LIMIT ? OFFSET ?`: SQLite (3.47+) plans with a bare LIMIT parameter's value, so every
+  // bind made it re-prepare the statement; through CAST it is planned once.
+  const selectNotes = db.prepare(
+    'SELECT id, content FROM notes WHERE user_id = ? ORDER BY id LIMIT CAST(? AS INTEGER) OFFSET CAST(? AS INTEGER)',
+  );
   const insertFile = db.prepare('INSERT INTO files (name, user_id, original_name, size, created_at) VALUES (?, ?, ?, ?, ?)');
   const selectFile = db.prepare(
     'SELECT name, user_id AS userId, original_name AS originalName, size, created_at AS createdAt FROM files WHERE name = ? AND user_id = ?',

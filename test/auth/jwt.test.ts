@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import { test } from 'node:test';
 import * as jose from 'jose';
-import { createToken, verifyToken } from '../../src/auth/index.ts';
+import { createToken, createTokenVerifier, verifyToken } from '../../src/auth/index.ts';
 import { DomainError } from '../../src/errors.ts';
 
-const secret = Buffer.from('a-very-long-test-secret-of-32+-bytes!!');
-const other = Buffer.from('another-long-test-secret-of-32+-bytes!');
+const secret = createSecretKey(Buffer.from('a-very-long-test-secret-of-32+-bytes!!'));
+const other = createSecretKey(Buffer.from('another-long-test-secret-of-32+-bytes!'));
 const now = 1_800_000_000;
 
 const isInvalid = (err: unknown) => err instanceof DomainError && err.code === 'InvalidToken';
@@ -50,7 +50,7 @@ test("we reject the jose tokens jose rejects: wrong key, alg none, expired", asy
   const expired = await new jose.SignJWT({ user_id: 5 }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(t - 1).sign(secret);
   const none = new jose.UnsecuredJWT({ user_id: 5 }).setExpirationTime(t + 60).encode();
   const hs512 = await new jose.SignJWT({ user_id: 5 }).setProtectedHeader({ alg: 'HS512' }).setExpirationTime(t + 60).sign(new Uint8Array(64).fill(1));
-  for (const [name, token, key] of [['wrong key', wrongKey, secret], ['expired', expired, secret], ['alg none', none, secret], ['HS512', hs512, Buffer.alloc(64, 1)]] as const) {
+  for (const [name, token, key] of [['wrong key', wrongKey, secret], ['expired', expired, secret], ['alg none', none, secret], ['HS512', hs512, createSecretKey(Buffer.alloc(64, 1))]] as const) {
     await assert.rejects(jose.jwtVerify(token, key, { algorithms: ['HS256'] }), `jose accepts ${name}`);
     assert.throws(() => verifyToken(token, key, t), isInvalid, `we accept ${name}`);
   }
@@ -76,4 +76,57 @@ test('hand-made tokens missing what the server requires are refused', () => {
   ];
   for (const [name, token] of cases) assert.throws(() => verifyToken(token, secret, now), isInvalid, name);
   assert.equal(verifyToken(make(h, { user_id: 1, exp: now + 60 }), secret, now), 1);
+});
+
+// The remembering verifier (a cache of tokens this server signed and already checked).
+const key = createSecretKey(Buffer.alloc(32, 7));
+const otherKey = createSecretKey(Buffer.alloc(32, 8));
+const T = 1_800_000_000;
+
+test('remembered tokens still expire', () => {
+  const verify = createTokenVerifier(key);
+  const token = createToken(42, key, T, 60);
+  assert.equal(verify(token, T), 42);
+  assert.equal(verify(token, T + 59), 42);
+  assert.throws(() => verify(token, T + 60), { code: 'InvalidToken' });
+});
+
+test('the verifier accepts and refuses exactly what verifyToken does', () => {
+  const verify = createTokenVerifier(key, 2);
+  const good = createToken(7, key, T, 3600);
+  const [h, p, s] = good.split('.') as [string, string, string];
+  const cases: Array<[string, string]> = [
+    ['valid', good],
+    ['signed with another key', createToken(7, otherKey, T, 3600)],
+    ['tampered payload', `${h}.${Buffer.from('{"user_id":8,"exp":1900000000}').toString('base64url')}.${s}`],
+    ['two segments', `${h}.${p}`],
+    ['junk', 'not-a-token'],
+  ];
+  for (const [name, token] of cases) {
+    for (let round = 0; round < 2; round++) {
+      let expected: number | string;
+      try {
+        expected = verifyToken(token, key, T);
+      } catch (err) {
+        expected = (err as { code: string }).code;
+      }
+      let got: number | string;
+      try {
+        got = verify(token, T);
+      } catch (err) {
+        got = (err as { code: string }).code;
+      }
+      assert.equal(got, expected, `${name}, round ${round}`);
+    }
+  }
+  assert.equal(verifyToken(good, key, T), 7);
+});
+
+test('the verifier forgets the oldest token past its size, and still accepts it again', () => {
+  const verify = createTokenVerifier(key, 1);
+  const a = createToken(1, key, T, 3600);
+  const b = createToken(2, key, T, 3600);
+  assert.equal(verify(a, T), 1);
+  assert.equal(verify(b, T), 2);
+  assert.equal(verify(a, T), 1);
 });

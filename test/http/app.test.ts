@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createSecretKey } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { createToken } from '../../src/auth/index.ts';
@@ -134,7 +135,7 @@ test('Authorization header forms', async (t) => {
 
 test('a valid token for a user that does not exist is refused', async (t) => {
   const s = await startServer(t);
-  const forged = createToken(999, Buffer.from(SECRET), Math.floor(Date.now() / 1000), 60);
+  const forged = createToken(999, createSecretKey(Buffer.from(SECRET)), Math.floor(Date.now() / 1000), 60);
   const r = await s.post('/api/secure/notes', { content: 'x' }, bearer(forged));
   assert.equal(r.status, 401);
   assert.deepEqual(r.body, { error: 'Invalid token' });
