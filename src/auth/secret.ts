@@ -15,10 +15,16 @@ export function loadSecret(configured: string | undefined, databasePath: string,
     return createSecretKey(randomBytes(32));
   }
   const file = `${databasePath}.secret`;
+  let kept: string | undefined;
   try {
-    return createSecretKey(Buffer.from(readFileSync(file, 'utf8').trim(), 'hex'));
+    kept = readFileSync(file, 'utf8').trim();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  if (kept !== undefined) {
+    // A damaged file must not quietly become a weak (or empty) key.
+    if (!/^[0-9a-f]{64}$/.test(kept)) throw new Error(`${file} does not hold a 256-bit hex key: set JWT_SECRET, or remove the file to have a new key made (tokens made with the old one stop working)`);
+    return createSecretKey(Buffer.from(kept, 'hex'));
   }
   const key = randomBytes(32);
   writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
