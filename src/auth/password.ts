@@ -1,16 +1,18 @@
 import { Worker } from 'node:worker_threads';
+import { DomainError } from '../errors.ts';
 import type { Job, Reply } from './bcrypt-worker.ts';
 
-type Pending = { job: Job; resolve: (value: string | boolean) => void; reject: (err: Error) => void };
+type Pending = { job: Job; signal: AbortSignal | undefined; resolve: (value: string | boolean) => void; reject: (err: Error) => void };
 type Slot = { worker: Worker; busy: Pending | undefined };
 
+/** Every job takes an optional signal: a job still queued when it aborts (its client has gone) is dropped. */
 export interface Passwords {
-  hash(password: string): Promise<string>;
+  hash(password: string, signal?: AbortSignal): Promise<string>;
   /**
    * Compares against `hash`, or against a dummy hash when the user is unknown, so both take as long.
    * False for a password over MAX_PASSWORD_BYTES: no account has one, though bcrypt would match its first 72 bytes.
    */
-  verify(password: string, hash: string | undefined): Promise<boolean>;
+  verify(password: string, hash: string | undefined, signal?: AbortSignal): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,10 @@ export function createPasswords(cost: number, size: number): Passwords {
 
   const pump = () => {
     while (queue.length > 0) {
+      if (queue[0]!.signal?.aborted) {
+        queue.shift()!.reject(new DomainError('ClientAborted'));
+        continue;
+      }
       const slot = slots.find((s) => s.busy === undefined) ?? (slots.length < size ? start() : undefined);
       if (slot === undefined) return;
       slot.busy = queue.shift()!;
@@ -57,17 +63,17 @@ export function createPasswords(cost: number, size: number): Passwords {
     }
   };
 
-  const run = (job: Job) =>
+  const run = (job: Job, signal: AbortSignal | undefined) =>
     new Promise<string | boolean>((resolve, reject) => {
-      queue.push({ job, resolve, reject });
+      queue.push({ job, signal, resolve, reject });
       pump();
     });
 
-  const hash = async (password: string) => (await run({ op: 'hash', password, cost })) as string;
+  const hash = async (password: string, signal?: AbortSignal) => (await run({ op: 'hash', password, cost }, signal)) as string;
   return {
     hash,
-    async verify(password, stored) {
-      const ok = (await run({ op: 'compare', password, hash: stored ?? dummy })) as boolean;
+    async verify(password, stored, signal) {
+      const ok = (await run({ op: 'compare', password, hash: stored ?? dummy }, signal)) as boolean;
       return ok && stored !== undefined && Buffer.byteLength(password) <= MAX_PASSWORD_BYTES;
     },
     async close() {

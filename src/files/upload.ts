@@ -69,8 +69,9 @@ export function receiveUpload(req: IncomingMessage, dir: string, maxBytes: numbe
 
     parser.on('file', (field, stream, info) => {
       stream.on('error', () => {}); // errors surface through the pipeline or the parser
-      if (field !== 'file' || file !== undefined || settled || !info.filename) return void stream.resume();
-      const originalName = baseName(info.filename);
+      // Well-formed, so the name answered is the name stored; a name that is only a path counts as none.
+      const originalName = baseName(info.filename ?? '').toWellFormed();
+      if (field !== 'file' || file !== undefined || settled || originalName === '') return void stream.resume();
       const ext = allowedExtension(originalName);
       if (ext === undefined) {
         stream.resume();
@@ -90,15 +91,20 @@ export function receiveUpload(req: IncomingMessage, dir: string, maxBytes: numbe
       try {
         await file.written;
         if (settled) return;
-        await rename(file.tmp, join(dir, file.name));
+        const stored = join(dir, file.name);
+        await rename(file.tmp, stored);
+        // The client may have gone while the file was being moved: then nothing may stay.
+        if (settled) return void (await rm(stored, { force: true }).catch(() => {}));
         settled = true;
         resolve({ name: file.name, originalName: file.originalName, size: file.out.bytesWritten });
       } catch (err) {
         void fail(err as Error);
       }
     });
+    // Not req.complete: Node sets that once the body is parsed, while part of it may still wait
+    // (backpressure) to be read; a client that then hangs up would leave the upload pending forever.
     req.on('close', () => {
-      if (!req.complete) void fail(new DomainError('ClientAborted'));
+      if (!req.readableEnded) void fail(new DomainError('ClientAborted'));
     });
     req.pipe(parser);
   });

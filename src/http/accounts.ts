@@ -2,13 +2,20 @@ import { MAX_PASSWORD_BYTES, createToken } from '../auth/index.ts';
 import type { Context } from './context.ts';
 import { sendJson } from './context.ts';
 import type { Deps } from './deps.ts';
-import { HttpError } from './errors.ts';
+import { BEARER, HttpError } from './errors.ts';
 import { readJson } from './body.ts';
 
 const USERNAME = /^[A-Za-z0-9_-]+$/;
 const ALNUM = /[A-Za-z0-9]/;
 
 const bad = (message: string) => new HttpError(400, message);
+
+/** Aborts when the client goes away before its answer, so its queued bcrypt job is dropped. */
+function untilGone(ctx: Context): AbortSignal {
+  const gone = new AbortController();
+  ctx.res.once('close', () => gone.abort());
+  return gone.signal;
+}
 
 /** Username and password as non-empty strings, or 400. */
 function credentials(body: Record<string, unknown>): { username: string; password: string } {
@@ -32,14 +39,14 @@ export function accounts({ config, store, passwords, secret, now }: Deps) {
       }
       // Checked first to spare a bcrypt run; the UNIQUE index still settles races.
       if (store.findUser(username) !== undefined) throw new HttpError(409, 'Username already taken');
-      store.createUser(username, await passwords.hash(password));
+      store.createUser(username, await passwords.hash(password, untilGone(ctx)));
       sendJson(ctx, 200, { message: 'User registered' });
     },
 
     async login(ctx: Context) {
       const { username, password } = credentials(await readJson(ctx.req, config.maxBodyBytes));
       const user = store.findUser(username);
-      if (!(await passwords.verify(password, user?.password))) throw new HttpError(401, 'Invalid credentials');
+      if (!(await passwords.verify(password, user?.password, untilGone(ctx)))) throw new HttpError(401, 'Invalid credentials', BEARER);
       sendJson(ctx, 200, { token: createToken(user!.id, secret, Math.floor(now() / 1000), config.jwtTtl) });
     },
   };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { type IncomingMessage, STATUS_CODES, type Server, type ServerResponse, createServer } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createPasswords, loadSecret } from '../auth/index.ts';
 import type { Config } from '../config.ts';
 import { type Logger, createLogger, describeError } from '../log.ts';
@@ -31,11 +32,29 @@ function target(url: string): [string, string] {
       const u = new URL(url);
       url = u.pathname + u.search;
     } catch {
-      return [url, ''];
+      // not a URL (`*`, junk): split it as it is, so its query never reaches the log
     }
   }
   const q = url.indexOf('?');
   return q === -1 ? [url, ''] : [url.slice(0, q), url.slice(q + 1)];
+}
+
+/**
+ * Requests Node refuses before they reach us (malformed, headers too large, too slow) still get
+ * a JSON error. Like Node's own handler, only when no response is under way on the socket.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  const busy = (socket as Duplex & { _httpMessage?: { headersSent: boolean } })._httpMessage?.headersSent;
+  if (err.code === 'ECONNRESET' || !socket.writable || busy) return void socket.destroy();
+  const [status, message] =
+    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request header fields too large']
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request timeout']
+    : [400, 'Bad request'];
+  const body = JSON.stringify({ error: message });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n` +
+      `X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Builds the server (not listening). Closing it closes the database and the bcrypt workers. */
@@ -102,6 +121,9 @@ export function createApp(config: Config, options: AppOptions = {}): Server {
     },
     (req, res) => void handle(req, res),
   );
+  // A connection where nothing moves (a client that stopped reading a download) is destroyed.
+  server.setTimeout(config.idleTimeoutMs);
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket));
   server.on('close', () => {
     try {
       store.close();

@@ -42,6 +42,10 @@ export function files({ config, store, now }: Deps) {
         ctx.res.writeHead(200, headers);
         if (ctx.req.method === 'HEAD') return void ctx.res.end();
         await pipeline(opened.stream, ctx.res);
+      } catch (err) {
+        // Every byte was handed over and the client hung up before the last acknowledgement
+        // (curl does): that is a download done, not an interrupted one.
+        if (opened.stream.bytesRead < opened.size) throw err;
       } finally {
         opened.stream.destroy(); // closes the file on every path: HEAD, a client already gone, a broken write
       }

@@ -48,3 +48,20 @@ test('verify: the right password, a wrong one, and an unknown user', async (t) =
   ];
   for (const [password, hash, expected] of cases) assert.equal(await passwords.verify(password, hash), expected);
 });
+
+test('regression: bcrypt jobs of clients that had gone still ran, delaying everyone behind them', async (t) => {
+  const passwords = createPasswords(4, 1);
+  t.after(() => passwords.close());
+  const stored = await passwords.hash('password123');
+  const gone = new AbortController();
+  const first = passwords.verify('password123', stored);
+  const dropped = Promise.allSettled(Array.from({ length: 5 }, () => passwords.verify('password123', stored, gone.signal)));
+  gone.abort();
+  const kept = passwords.verify('password123', stored, new AbortController().signal);
+  assert.equal(await first, true);
+  for (const job of await dropped) {
+    assert.equal(job.status, 'rejected');
+    assert.equal((job as PromiseRejectedResult).reason.code, 'ClientAborted');
+  }
+  assert.equal(await kept, true);
+});
