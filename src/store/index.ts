@@ -80,6 +80,9 @@ export function openStore(path: string): Store {
   const selectNotes = db.prepare(
     'SELECT id, content FROM notes WHERE user_id = ? ORDER BY id LIMIT CAST(? AS INTEGER) OFFSET CAST(? AS INTEGER)',
   );
+  // Rows as arrays, made into objects here: node:sqlite builds row objects through slow
+  // property-by-property calls, about twice the cost of the whole query for a page of 10.
+  selectNotes.setReturnArrays(true);
   const insertFile = db.prepare('INSERT INTO files (name, user_id, original_name, size, created_at) VALUES (?, ?, ?, ?, ?)');
   const selectFile = db.prepare(
     'SELECT name, user_id AS userId, original_name AS originalName, size, created_at AS createdAt FROM files WHERE name = ? AND user_id = ?',
@@ -99,7 +102,8 @@ export function openStore(path: string): Store {
     findUser: (username) => selectUser.get(username) as { id: number; password: string } | undefined,
     userExists: (id) => selectUserId.get(id) !== undefined,
     addNote: (userId, content) => (insertNote.get(userId, content) as { id: number }).id,
-    listNotes: (userId, limit, offset) => selectNotes.all(userId, limit, offset) as unknown as Note[],
+    listNotes: (userId, limit, offset) =>
+      (selectNotes.all(userId, limit, offset) as unknown as Array<[number, string]>).map(([id, content]) => ({ id, content })),
     addFile(f) {
       insertFile.run(f.name, f.userId, f.originalName, f.size, f.createdAt);
     },
