@@ -77,7 +77,10 @@ async function start(script = 'src/main.ts', env: Record<string, string> = {}): 
       PATH: process.env.PATH ?? '',
       SERVER_HOST: HOST, SERVER_PORT: String(port),
       DATABASE_PATH: join(dir, 'app.db'), UPLOAD_DIR: join(dir, 'uploads'),
-      LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0', ...env,
+      LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0',
+      // As `npm start` sets it, so that src/main.ts itself comes from the compile cache too.
+      NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(ROOT, 'node_modules/.cache/node-compile-cache'),
+      ...env,
     },
   });
   let stderr = '';
