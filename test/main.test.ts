@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
-import { MAIN, type TestProcess, bearer, startProcess, tempDir } from './helpers.ts';
+import { MAIN, ROOT, type TestProcess, bearer, childEnv, startProcess, tempDir } from './helpers.ts';
 
 const post = async (url: string, body: unknown, headers: Record<string, string> = {}) => {
   const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
@@ -194,4 +194,24 @@ test('the generated JWT secret is kept: a token stays valid across a restart', a
   assert.equal(res.status, 200);
   second.child.kill('SIGTERM');
   await second.exited;
+});
+
+test('regression: SIGTERM to `npm start` left the server running (the shell did not pass it on)', async (t) => {
+  const dir = tempDir(t);
+  const npm = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: childEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => npm.kill('SIGKILL'));
+  let out = '';
+  const port = await new Promise<number>((ready, fail) => {
+    npm.stdout.on('data', (chunk: Buffer) => {
+      out += chunk;
+      const line = out.split('\n').find((l) => l.includes('"msg":"listening"'));
+      if (line) ready(JSON.parse(line).port);
+    });
+    npm.once('exit', (code) => fail(new Error(`npm start exited ${code}: ${out}`)));
+  });
+  const exited = new Promise((done) => npm.once('exit', done));
+  npm.kill('SIGTERM');
+  await exited;
+  assert.match(out, /"msg":"stopped"/);
+  await assert.rejects(fetch(`http://127.0.0.1:${port}/api/health`), 'nothing listens any more');
 });
