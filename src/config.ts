@@ -112,7 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export function usage(): string {
   const lines = VARIABLES.map((v) => `  ${v.name.padEnd(22)} ${v.doc}${v.default ? ` (default: ${v.default})` : ''}`);
   return [
-    'Usage: npm start            (or: node src/main.ts)',
+    'Usage: npm start            (or: node_modules/.bin/node src/main.ts)',
     '       npm start -- --help  this text',
     '',
     'Settings come from environment variables; npm start also reads them from a file .env',
