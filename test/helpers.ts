@@ -215,8 +215,13 @@ export function tempDir(t: TestContext): string {
 }
 
 /** Runs `node src/main.ts` (data in `dir`) and waits for its "listening" line; killed when the test ends if still running. */
-export async function startProcess(t: TestContext, dir: string, env: Record<string, string> = {}): Promise<TestProcess> {
-  const child = spawn(process.execPath, [MAIN], { cwd: dir, env: childEnv(dir, env), stdio: ['ignore', 'pipe', 'pipe'] });
+export function startProcess(t: TestContext, dir: string, env: Record<string, string> = {}): Promise<TestProcess> {
+  return spawnServer(t, process.execPath, [MAIN], { cwd: dir, env: childEnv(dir, env) });
+}
+
+/** Spawns a command that starts the server and waits for its "listening" line; killed when the test ends if still running. */
+export async function spawnServer(t: TestContext, command: string, args: string[], options: { cwd: string; env: Record<string, string> }): Promise<TestProcess> {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let all = '';
   const exited = new Promise<Exit>((done) => child.once('exit', (code, signal) => done({ code, signal })));

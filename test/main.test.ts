@@ -1,6 +1,5 @@
 // The server as a real process: graceful shutdown on SIGTERM/SIGINT.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { Agent, type IncomingHttpHeaders, request } from 'node:http';
 import { once } from 'node:events';
@@ -8,7 +7,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
-import { MAIN, ROOT, type TestProcess, bearer, childEnv, startProcess, tempDir } from './helpers.ts';
+import { MAIN, ROOT, type TestProcess, bearer, childEnv, spawnServer, startProcess, tempDir } from './helpers.ts';
 
 const post = async (url: string, body: unknown, headers: Record<string, string> = {}) => {
   const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
@@ -158,27 +157,17 @@ test('regression: a connection that never sent a request (as browsers open ahead
 test('start-up as npm start does it: default settings, no .env, a fresh directory', async (t) => {
   const dir = tempDir(t);
   // Only the port differs from the defaults (0: any free port), so the test never collides.
-  const child = spawn(process.execPath, ['--env-file-if-exists=.env', MAIN], { cwd: dir, env: { PATH: process.env.PATH ?? '', SERVER_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  t.after(() => child.kill('SIGKILL'));
-  let out = '';
-  const port = await new Promise<number>((ready, fail) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk;
-      const line = out.split('\n').find((l) => l.includes('"msg":"listening"'));
-      if (line) ready(JSON.parse(line).port);
-    });
-    child.once('exit', (code) => fail(new Error(`exited ${code}: ${out}`)));
-  });
-  const listening = JSON.parse(out.split('\n').find((l) => l.includes('"msg":"listening"'))!);
+  const p = await spawnServer(t, process.execPath, ['--env-file-if-exists=.env', MAIN], { cwd: dir, env: { PATH: process.env.PATH ?? '', SERVER_PORT: '0' } });
+  const listening = p.logs().find((l) => l.msg === 'listening')!;
   assert.equal(listening.address, '0.0.0.0');
   assert.equal(listening.database, join(realpathSync(dir), 'app.db'));
   assert.equal(listening.uploads, join(realpathSync(dir), 'uploads'));
-  assert.match(out, /JWT_SECRET is unset: generated a random key/);
+  assert.match(p.output(), /JWT_SECRET is unset: generated a random key/);
   assert.ok(statSync(join(dir, 'uploads')).isDirectory());
   assert.ok(existsSync(join(dir, 'app.db')));
   assert.equal(statSync(join(dir, 'app.db.secret')).mode & 0o777, 0o600);
   // The tutorial's register call.
-  const r = await post(`http://localhost:${port}/api/register`, { username: 'john_doe', password: 'securepassword123' });
+  const r = await post(`${p.url.replace('127.0.0.1', 'localhost')}/api/register`, { username: 'john_doe', password: 'securepassword123' });
   assert.deepEqual(r, { status: 200, body: { message: 'User registered' } });
 });
 
@@ -198,20 +187,9 @@ test('the generated JWT secret is kept: a token stays valid across a restart', a
 
 test('regression: SIGTERM to `npm start` left the server running (the shell did not pass it on)', async (t) => {
   const dir = tempDir(t);
-  const npm = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: childEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] });
-  t.after(() => npm.kill('SIGKILL'));
-  let out = '';
-  const port = await new Promise<number>((ready, fail) => {
-    npm.stdout.on('data', (chunk: Buffer) => {
-      out += chunk;
-      const line = out.split('\n').find((l) => l.includes('"msg":"listening"'));
-      if (line) ready(JSON.parse(line).port);
-    });
-    npm.once('exit', (code) => fail(new Error(`npm start exited ${code}: ${out}`)));
-  });
-  const exited = new Promise((done) => npm.once('exit', done));
-  npm.kill('SIGTERM');
-  await exited;
-  assert.match(out, /"msg":"stopped"/);
-  await assert.rejects(fetch(`http://127.0.0.1:${port}/api/health`), 'nothing listens any more');
+  const npm = await spawnServer(t, 'npm', ['start', '--silent'], { cwd: ROOT, env: childEnv(dir) });
+  npm.child.kill('SIGTERM');
+  await npm.exited;
+  assert.match(npm.output(), /"msg":"stopped"/);
+  await assert.rejects(fetch(`${npm.url}/api/health`), 'nothing listens any more');
 });
