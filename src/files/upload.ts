@@ -62,7 +62,7 @@ export function receiveUpload(req: IncomingMessage, dir: string, maxBytes: numbe
         // Never throws: fail() runs unawaited, and the request must still get its answer.
         await rm(file.tmp, { force: true }).catch(() => {});
       }
-      req.resume();
+      if (received <= maxBytes + OVERHEAD) req.resume(); // past the cap, reading stays stopped
       await ended;
       reject(err instanceof DomainError ? err : new DomainError('SaveFailed', { cause: err }));
     };
