@@ -70,7 +70,7 @@ export const VARIABLES: ReadonlyArray<{ name: string; key: keyof Config; default
   { name: 'HEADERS_TIMEOUT_MS', key: 'headersTimeoutMs', default: '10000', parse: integer(100, 3_600_000), doc: 'time a client has to send request headers' },
   { name: 'REQUEST_TIMEOUT_MS', key: 'requestTimeoutMs', default: '300000', parse: integer(100, 86_400_000), doc: 'time a client has to send a whole request' },
   { name: 'KEEP_ALIVE_TIMEOUT_MS', key: 'keepAliveTimeoutMs', default: '5000', parse: integer(0, 3_600_000), doc: 'idle keep-alive connections are closed after this' },
-  { name: 'IDLE_TIMEOUT_MS', key: 'idleTimeoutMs', default: '60000', parse: integer(1000, 86_400_000), doc: 'a connection where no byte moves either way for this long is closed (stalled downloads)' },
+  { name: 'IDLE_TIMEOUT_MS', key: 'idleTimeoutMs', default: '60000', parse: integer(1000, 86_400_000), doc: 'a download whose client reads nothing for this long is cut off' },
   { name: 'SHUTDOWN_TIMEOUT_MS', key: 'shutdownTimeoutMs', default: '10000', parse: integer(0, 3_600_000), doc: 'on SIGTERM/SIGINT, how long in-flight requests may finish' },
 ];
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { type IncomingMessage, STATUS_CODES, type Server, type ServerResponse, createServer } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createPasswords, loadSecret } from '../auth/index.ts';
 import type { Config } from '../config.ts';
@@ -79,12 +80,20 @@ export function createApp(config: Config, options: AppOptions = {}): Server {
     const e = toHttpError(err);
     if (e.status >= 500) log.error(e.message, { id: ctx.id, ...describeError(e.cause ?? e, config.debug) });
     if (e.headers) Object.assign(ctx.headers, e.headers);
-    // Answering before the body was read: the rest of it would be taken for the next request.
-    if (!ctx.req.complete) ctx.headers.Connection = 'close';
+    // Answering before the body was read: the rest of it would be taken for the next request,
+    // so the connection closes, and requests already sent behind it are not run (RFC 9112 §9.6).
+    if (!ctx.req.complete) {
+      ctx.headers.Connection = 'close';
+      closing.add(ctx.req.socket);
+    }
     sendJson(ctx, e.status, { error: e.message });
   };
 
+  /** Connections that end after their current response: nothing more is run on them. */
+  const closing = new WeakSet<Socket>();
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (closing.has(req.socket)) return; // pipelined behind a response that closes the connection
     const start = performance.now();
     // After server.close() (shutdown), no connection is kept alive: see the end of this function.
     if (!server.listening) res.shouldKeepAlive = false;
@@ -106,7 +115,10 @@ export function createApp(config: Config, options: AppOptions = {}): Server {
     });
     // A keep-alive connection whose request was in flight at shutdown ends with its response,
     // instead of holding the process open until the shutdown deadline.
-    if (!server.listening) req.socket.end();
+    if (!server.listening) {
+      closing.add(req.socket);
+      req.socket.end();
+    }
   };
 
   const server = createServer(
@@ -121,8 +133,6 @@ export function createApp(config: Config, options: AppOptions = {}): Server {
     },
     (req, res) => void handle(req, res),
   );
-  // A connection where nothing moves (a client that stopped reading a download) is destroyed.
-  server.setTimeout(config.idleTimeoutMs);
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket));
   server.on('close', () => {
     try {

@@ -41,6 +41,8 @@ export function files({ config, store, now }: Deps) {
       try {
         ctx.res.writeHead(200, headers);
         if (ctx.req.method === 'HEAD') return void ctx.res.end();
+        // A client that stops reading would hold the file and the connection: cut it off.
+        ctx.res.setTimeout(config.idleTimeoutMs);
         await pipeline(opened.stream, ctx.res);
       } catch (err) {
         // Every byte was handed over and the client hung up before the last acknowledgement

@@ -120,3 +120,37 @@ test('regression: complete downloads by curl were logged as "response interrupte
   }
   assert.deepEqual(s.logs().filter((l) => l.msg === 'response interrupted'), []);
 });
+
+test('regression: a request pipelined behind an error that closes the connection was still run, unanswered', async (t) => {
+  const s = await startServer(t);
+  const token = await s.signup();
+  const next = `POST /api/secure/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Length: 20\r\n\r\n{"content":"AFTER!"}`;
+  const firsts: Array<[string, number]> = [
+    // 413 from Content-Length, the whole body sent anyway
+    [`POST /api/secure/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Length: 70000\r\n\r\n${'a'.repeat(70_000)}`, 413],
+    // 401 before the body was read
+    [`POST /api/secure/notes HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello`, 401],
+    // 405 before the body was read
+    [`POST /api/health HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello`, 405],
+  ];
+  for (const [first, status] of firsts) {
+    const socket = connect(Number(new URL(s.url).port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (d) => void (received += d.toString('latin1')));
+    const closed = new Promise<void>((done) => socket.on('close', () => done()).on('error', () => {}));
+    socket.write(first + next); // all at once, as a pipelining client sends
+    await closed;
+    assert.match(received, new RegExp(`^HTTP/1.1 ${status} `));
+    assert.equal(received.match(/HTTP\/1\.1 /g)!.length, 1, 'one answer, then the connection closed');
+  }
+  await sleep(100);
+  assert.equal(s.counts().notes, 0, 'the pipelined note was never added');
+});
+
+test('regression: logins waiting in the bcrypt queue were cut off by the idle timeout, unanswered', async (t) => {
+  const s = await startServer(t, { IDLE_TIMEOUT_MS: '1000', BCRYPT_WORKERS: '1', BCRYPT_COST: '10' });
+  await s.signup('carol', 'secret123');
+  // About 25 × 60 ms of bcrypt on one worker: the last ones wait well over IDLE_TIMEOUT_MS.
+  const replies = await Promise.all(Array.from({ length: 25 }, () => s.post('/api/login', { username: 'carol', password: 'secret123' })));
+  assert.deepEqual(replies.map((r) => r.status), Array(25).fill(200));
+});
