@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
 import { ROOT, bearer, runNode, startServer, tempDir } from './helpers.ts';
@@ -32,6 +32,9 @@ test('backup copies the database of a running server, and the copy holds its row
   const r = await runNode([BACKUP, target], { PATH: process.env.PATH ?? '', DATABASE_PATH: s.config.databasePath });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^Backed up .* to .*copy\.db \(\d+ pages\)\n$/);
+  // regression: the copy (every password hash) was readable by all (0644)
+  assert.equal(statSync(target).mode & 0o777, 0o600);
+  assert.deepEqual(readdirSync(dirname(target)), ['copy.db'], 'no .part left');
   assert.deepEqual(rows(target), {
     integrity: 'ok', users: ['alice'], notes: [{ id: 1, content: 'one' }, { id: 2, content: 'two' }], files: ['report.pdf'],
   });

@@ -36,7 +36,7 @@ function decodeObject(segment: string): Record<string, unknown> {
 }
 
 /** What a token that passed the signature and shape checks says; times are checked on each use. */
-interface Claims { userId: number; exp: number; nbf: number | undefined }
+interface Claims { userId: number; iat: number | undefined; exp: number; nbf: number | undefined }
 
 /** Signature and shape: everything about a token that cannot change with the clock. */
 function readToken(token: string, secret: KeyObject): Claims {
@@ -49,17 +49,18 @@ function readToken(token: string, secret: KeyObject): Claims {
   const given = decodeSegment(signature);
   const expected = sign(`${header}.${payload}`, secret);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
-  const { user_id: userId, exp, nbf } = decodeObject(payload);
+  const { user_id: userId, iat, exp, nbf } = decodeObject(payload);
   if (!Number.isSafeInteger(userId) || (userId as number) < 1) throw invalid();
   if (typeof exp !== 'number' || !Number.isFinite(exp)) throw invalid();
   if (nbf !== undefined && typeof nbf !== 'number') throw invalid();
-  return { userId: userId as number, exp, nbf };
+  if (iat !== undefined && typeof iat !== 'number') throw invalid();
+  return { userId: userId as number, iat, exp, nbf };
 }
 
-function checkTimes({ userId, exp, nbf }: Claims, nowSeconds: number): number {
-  if (exp <= nowSeconds) throw invalid();
-  if (nbf !== undefined && !(nbf <= nowSeconds)) throw invalid();
-  return userId;
+function checkTimes(claims: Claims, nowSeconds: number): Claims {
+  if (claims.exp <= nowSeconds) throw invalid();
+  if (claims.nbf !== undefined && !(claims.nbf <= nowSeconds)) throw invalid();
+  return claims;
 }
 
 /**
@@ -68,16 +69,16 @@ function checkTimes({ userId, exp, nbf }: Claims, nowSeconds: number): number {
  * constant time, and `exp` (required) and `nbf` (if present) are checked against `nowSeconds`.
  */
 export function verifyToken(token: string, secret: KeyObject, nowSeconds: number): number {
-  return checkTimes(readToken(token, secret), nowSeconds);
+  return checkTimes(readToken(token, secret), nowSeconds).userId;
 }
 
 /**
- * verifyToken that remembers the last `size` tokens it accepted, so a client's next
+ * verifyToken, answering the user id and when the token was issued (`iat`, if it says), that remembers the last `size` tokens it accepted, so a client's next
  * requests skip the HMAC, base64 and JSON work (about a third of an authenticated
  * request's CPU); `exp` and `nbf` are still checked every time. Only tokens this server
  * signed get remembered, so made-up tokens cannot crowd out real ones.
  */
-export function createTokenVerifier(secret: KeyObject, size = 10_000): (token: string, nowSeconds: number) => number {
+export function createTokenVerifier(secret: KeyObject, size = 10_000): (token: string, nowSeconds: number) => { userId: number; iat: number | undefined } {
   const accepted = new Map<string, Claims>();
   return (token, nowSeconds) => {
     let claims = accepted.get(token);

@@ -39,7 +39,7 @@ export function accounts({ config, store, passwords, secret, now }: Deps) {
       }
       // Checked first to spare a bcrypt run; the UNIQUE index still settles races.
       if (store.findUser(username) !== undefined) throw new HttpError(409, 'Username already taken');
-      store.createUser(username, await passwords.hash(password, untilGone(ctx)));
+      store.createUser(username, await passwords.hash(password, untilGone(ctx)), Math.floor(now() / 1000));
       sendJson(ctx, 200, { message: 'User registered' });
     },
 

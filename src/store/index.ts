@@ -7,9 +7,10 @@ export interface StoredFile { name: string; userId: number; originalName: string
 /** The named operations handlers use; no SQL leaves this module. */
 export interface Store {
   /** The new user's id; DomainError('UsernameTaken') when the name exists in any letter case. */
-  createUser(username: string, passwordHash: string): number;
+  createUser(username: string, passwordHash: string, createdAt: number): number;
   findUser(username: string): { id: number; password: string } | undefined;
-  userExists(id: number): boolean;
+  /** When the user was made (seconds), or undefined when there is no such user. */
+  userCreatedAt(id: number): number | undefined;
   addNote(userId: number, content: string): number;
   listNotes(userId: number, limit: number, offset: number): Note[];
   addFile(file: StoredFile): void;
@@ -25,7 +26,8 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS users (
     id INTEGER PRIMARY KEY,
     username TEXT NOT NULL UNIQUE COLLATE NOCASE,
-    password TEXT NOT NULL
+    password TEXT NOT NULL,
+    created_at INTEGER NOT NULL
   );
   CREATE TABLE IF NOT EXISTS notes (
     id INTEGER PRIMARY KEY,
@@ -71,9 +73,10 @@ export function openStore(path: string): Store {
   `);
   db.exec(SCHEMA);
 
-  const insertUser = db.prepare('INSERT INTO users (username, password) VALUES (?, ?) RETURNING id');
+  const insertUser = db.prepare('INSERT INTO users (username, password, created_at) VALUES (?, ?, ?) RETURNING id');
   const selectUser = db.prepare('SELECT id, password FROM users WHERE username = ?');
-  const selectUserId = db.prepare('SELECT 1 FROM users WHERE id = ?');
+  const selectCreatedAt = db.prepare('SELECT created_at FROM users WHERE id = ?');
+  selectCreatedAt.setReturnArrays(true);
   const insertNote = db.prepare('INSERT INTO notes (user_id, content) VALUES (?, ?) RETURNING id');
   // Not a bare `LIMIT ? OFFSET ?`: SQLite (3.47+) plans with a bare LIMIT parameter's value, so every
   // bind made it re-prepare the statement; through CAST it is planned once.
@@ -91,16 +94,16 @@ export function openStore(path: string): Store {
   const selectOne = db.prepare('SELECT count(*) FROM sqlite_schema');
 
   return {
-    createUser(username, passwordHash) {
+    createUser(username, passwordHash, createdAt) {
       try {
-        return (insertUser.get(username, passwordHash) as { id: number }).id;
+        return (insertUser.get(username, passwordHash, createdAt) as { id: number }).id;
       } catch (err) {
         if ((err as { errcode?: number }).errcode === SQLITE_CONSTRAINT_UNIQUE) throw new DomainError('UsernameTaken', { cause: err });
         throw err;
       }
     },
     findUser: (username) => selectUser.get(username) as { id: number; password: string } | undefined,
-    userExists: (id) => selectUserId.get(id) !== undefined,
+    userCreatedAt: (id) => (selectCreatedAt.get(id) as [number] | undefined)?.[0],
     addNote: (userId, content) => (insertNote.get(userId, content) as { id: number }).id,
     listNotes: (userId, limit, offset) =>
       (selectNotes.all(userId, limit, offset) as unknown as Array<[number, string]>).map(([id, content]) => ({ id, content })),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createSecretKey } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
 import { createToken } from '../../src/auth/index.ts';
 import { SECRET, bearer, startServer } from '../helpers.ts';
@@ -174,4 +175,23 @@ test('every JSON response is nosniff, no-store, and carries a request id', async
     assert.equal(r.headers.get('cache-control'), 'no-store');
     assert.match(r.headers.get('x-request-id')!, /^[\w.:-]+$/);
   }
+});
+
+test('regression: after the database was restored (or made anew) under the same key, an old token opened the account that reused its user id', async (t) => {
+  let now = Date.UTC(2030, 0, 1);
+  const s = await startServer(t, {}, { now: () => now });
+  await s.signup('first');
+  const mallory = await s.signup('mallory'); // user 2
+  // As a restore of a backup taken before mallory registered: user 2 is gone, and someone
+  // registering later gets id 2 again.
+  const db = new DatabaseSync(s.config.databasePath);
+  db.exec('DELETE FROM users WHERE id = 2');
+  db.close();
+  now += 60_000;
+  const victim = await s.signup('victim');
+  assert.equal((await s.post('/api/secure/notes', { content: 'victim secret' }, bearer(victim))).status, 200);
+  const stolen = await s.request('/api/secure/notes', { headers: bearer(mallory) });
+  assert.equal(stolen.status, 401);
+  assert.deepEqual(stolen.body, { error: 'Invalid token' });
+  assert.equal((await s.request('/api/secure/notes', { headers: bearer(victim) })).status, 200);
 });

@@ -5,9 +5,9 @@ import { openStore } from '../../src/store/index.ts';
 
 test('usernames are unique in any letter case, and looked up in any case', () => {
   const store = openStore(':memory:');
-  const id = store.createUser('Alice', 'hash');
-  assert.throws(() => store.createUser('alice', 'hash2'), (e) => e instanceof DomainError && e.code === 'UsernameTaken');
-  assert.throws(() => store.createUser('ALICE', 'hash2'), (e) => e instanceof DomainError && e.code === 'UsernameTaken');
+  const id = store.createUser('Alice', 'hash', 1);
+  assert.throws(() => store.createUser('alice', 'hash2', 1), (e) => e instanceof DomainError && e.code === 'UsernameTaken');
+  assert.throws(() => store.createUser('ALICE', 'hash2', 1), (e) => e instanceof DomainError && e.code === 'UsernameTaken');
   assert.deepEqual({ ...store.findUser('aLiCe') }, { id, password: 'hash' });
   assert.equal(store.findUser('bob'), undefined);
   store.close();
@@ -15,8 +15,8 @@ test('usernames are unique in any letter case, and looked up in any case', () =>
 
 test('notes are per user, in id order, with limit and offset', () => {
   const store = openStore(':memory:');
-  const a = store.createUser('alice', 'h');
-  const b = store.createUser('bob', 'h');
+  const a = store.createUser('alice', 'h', 1);
+  const b = store.createUser('bob', 'h', 1);
   const ids = [];
   for (let i = 0; i < 5; i++) {
     ids.push(store.addNote(a, `a${i}`));
@@ -37,8 +37,8 @@ test('a note for a user that does not exist is refused by the foreign key', () =
 
 test('files are found only with their owner', () => {
   const store = openStore(':memory:');
-  const a = store.createUser('alice', 'h');
-  const b = store.createUser('bob', 'h');
+  const a = store.createUser('alice', 'h', 1);
+  const b = store.createUser('bob', 'h', 1);
   const name = `${'a'.repeat(32)}.txt`;
   store.addFile({ name, userId: a, originalName: 'é.txt', size: 3, createdAt: 1 });
   assert.deepEqual({ ...store.findFile(a, name) }, { name, userId: a, originalName: 'é.txt', size: 3, createdAt: 1 });
