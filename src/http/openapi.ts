@@ -111,7 +111,10 @@ export const OPENAPI = {
         security: secure,
         parameters: [{ name: 'filename', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{32}\\.(txt|pdf|png|jpg|jpeg|gif|doc|docx)$' } }],
         responses: {
-          200: { description: "The file's bytes", content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+          200: {
+            description: "The file's bytes, as an attachment; Content-Type from the extension (text/plain, application/pdf, image/png, image/jpeg, image/gif, application/msword, or the .docx type)",
+            content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
+          },
           400: error('Invalid filename'),
           401: unauthorized,
           404: error('File not found'),
