@@ -1,6 +1,6 @@
 // The server as a real process: graceful shutdown on SIGTERM/SIGINT.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, realpathSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { Agent, type IncomingHttpHeaders, request } from 'node:http';
 import { once } from 'node:events';
 import { connect } from 'node:net';
@@ -192,4 +192,20 @@ test('regression: SIGTERM to `npm start` left the server running (the shell did 
   await npm.exited;
   assert.match(npm.output(), /"msg":"stopped"/);
   await assert.rejects(fetch(`${npm.url}/api/health`), 'nothing listens any more');
+});
+
+test('regression: partial uploads left by a hard stop (kill -9) stayed in the upload dir for good', async (t) => {
+  const dir = tempDir(t);
+  const uploads = join(dir, 'uploads');
+  mkdirSync(uploads);
+  const stale = `.${'a'.repeat(32)}.txt.part`;
+  const fresh = `.${'b'.repeat(32)}.pdf.part`; // could belong to another server's upload in flight
+  const other = '.not-ours.part';
+  for (const name of [stale, fresh, other]) writeFileSync(join(uploads, name), 'x');
+  const hourAgo = new Date(Date.now() - 3_600_000);
+  utimesSync(join(uploads, stale), hourAgo, hourAgo);
+  utimesSync(join(uploads, other), hourAgo, hourAgo);
+  const p = await startProcess(t, dir, { REQUEST_TIMEOUT_MS: '60000' });
+  assert.deepEqual(readdirSync(uploads).sort(), [fresh, other].sort());
+  assert.ok(p.logs().some((l) => l.msg === 'removed partial uploads left by an earlier hard stop' && l.count === 1));
 });

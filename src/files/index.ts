@@ -1,3 +1,3 @@
 export { openStored } from './download.ts';
 export { TYPES, isStoredName } from './names.ts';
-export { receiveUpload, removeStored, type Received } from './upload.ts';
+export { receiveUpload, removeStored, sweepPartial, type Received } from './upload.ts';

@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, readdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { DomainError } from '../errors.ts';
-import { allowedExtension, baseName, storedName } from './names.ts';
+import { allowedExtension, baseName, isStoredName, storedName } from './names.ts';
 
 export interface Received { name: string; originalName: string; size: number }
 
@@ -112,3 +112,19 @@ export function receiveUpload(req: IncomingMessage, dir: string, maxBytes: numbe
 
 /** Removes a stored file (an upload whose database record could not be written). */
 export const removeStored = (dir: string, name: string) => rm(join(dir, name), { force: true });
+
+/**
+ * Removes partial files older than `ageMs` (left by a crash or kill -9: no request lives that
+ * long), so a start-up cleans what a hard stop could not. Returns how many were removed.
+ */
+export function sweepPartial(dir: string, ageMs: number, nowMs: number): number {
+  let removed = 0;
+  for (const name of readdirSync(dir)) {
+    if (!(name.startsWith('.') && name.endsWith('.part') && isStoredName(name.slice(1, -5)))) continue;
+    const path = join(dir, name);
+    if (nowMs - statSync(path).mtimeMs < ageMs) continue;
+    rmSync(path, { force: true });
+    removed++;
+  }
+  return removed;
+}

@@ -4,6 +4,7 @@ import { type IncomingMessage, STATUS_CODES, type Server, type ServerResponse, c
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createPasswords, loadSecret } from '../auth/index.ts';
+import { sweepPartial } from '../files/index.ts';
 import type { Config } from '../config.ts';
 import { type Logger, createLogger, describeError } from '../log.ts';
 import { type Store, openStore } from '../store/index.ts';
@@ -63,6 +64,8 @@ export function createApp(config: Config, options: AppOptions = {}): Server {
   const now = options.now ?? Date.now;
   const log = options.log ?? createLogger(config.logLevel);
   mkdirSync(config.uploadDir, { recursive: true });
+  const swept = sweepPartial(config.uploadDir, config.requestTimeoutMs, now());
+  if (swept > 0) log.warn('removed partial uploads left by an earlier hard stop', { count: swept });
   const store = options.store ?? openStore(config.databasePath);
   const secret = loadSecret(config.jwtSecret, config.databasePath, log.warn);
   const passwords = createPasswords(config.bcryptCost, config.bcryptWorkers);
