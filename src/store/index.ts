@@ -2,6 +2,7 @@ import { DatabaseSync, backup } from 'node:sqlite';
 import { DomainError } from '../errors.ts';
 
 export interface Note { id: number; content: string }
+/** `createdAt` in milliseconds since the epoch. */
 export interface StoredFile { name: string; userId: number; originalName: string; size: number; createdAt: number }
 
 /** The named operations handlers use; no SQL leaves this module. */
@@ -17,8 +18,6 @@ export interface Store {
   findFile(userId: number, name: string): StoredFile | undefined;
   /** Throws when the database cannot answer. */
   ping(): void;
-  /** Writes a consistent copy of the database to `path` (SQLite online backup). */
-  backup(path: string): Promise<void>;
   close(): void;
 }
 
@@ -113,9 +112,6 @@ export function openStore(path: string): Store {
     findFile: (userId, name) => selectFile.get(name, userId) as StoredFile | undefined,
     ping() {
       selectOne.get();
-    },
-    async backup(target) {
-      await backup(db, target, { rate: ALL_PAGES });
     },
     close() {
       if (!db.isOpen) return;
