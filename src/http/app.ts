@@ -64,7 +64,8 @@ export function createApp(config: Config, options: AppOptions = {}): Server {
   const now = options.now ?? Date.now;
   const log = options.log ?? createLogger(config.logLevel);
   mkdirSync(config.uploadDir, { recursive: true });
-  const swept = sweepPartial(config.uploadDir, config.requestTimeoutMs, now());
+  // File times are the wall clock's, so not the injected one.
+  const swept = sweepPartial(config.uploadDir, config.requestTimeoutMs, Date.now());
   if (swept > 0) log.warn('removed partial uploads left by an earlier hard stop', { count: swept });
   const store = options.store ?? openStore(config.databasePath);
   const secret = loadSecret(config.jwtSecret, config.databasePath, log.warn);
